@@ -1,0 +1,99 @@
+package dev.verdict;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The answer to one request, with everything needed to explain it: the outcome, the rule that
+ * decided (or {@code null} when none matched), the user, the permissions the rule required, the
+ * risk assessment, a human-readable reason and any errors met while deciding.
+ *
+ * <p>INVARIANT: {@link #allow()} is true only for {@link Outcome#ALLOW}; every error path of the
+ * evaluator produces a deny.
+ */
+public final class Decision {
+
+  private final Outcome outcome;
+  private final String rule;
+  private final String user;
+  private final List<String> required;
+  private final RiskAssessment risk;
+  private final String reason;
+  private final List<String> errors;
+  private final String decisionId;
+  private final String policyRevision;
+
+  public Decision(Outcome outcome, String rule, String user, List<String> required, RiskAssessment risk,
+                  String reason, List<String> errors, String decisionId, String policyRevision) {
+    this.outcome = Objects.requireNonNull(outcome, "outcome");
+    this.rule = rule;
+    this.user = user;
+    this.required = required == null ? List.of() : required;
+    this.risk = risk;
+    this.reason = reason;
+    this.errors = errors == null ? List.of() : errors;
+    this.decisionId = decisionId;
+    this.policyRevision = policyRevision;
+  }
+
+  public Outcome outcome() {
+    return outcome;
+  }
+
+  public boolean allow() {
+    return outcome == Outcome.ALLOW;
+  }
+
+  public int status() {
+    return outcome.status();
+  }
+
+  /** The public error phrase, or {@code null} when allowed. */
+  public String error() {
+    return outcome.error();
+  }
+
+  /** Id of the deciding route, or {@code null} when no route matched. */
+  public String rule() {
+    return rule;
+  }
+
+  /** The verified subject, or {@code null}. */
+  public String user() {
+    return user;
+  }
+
+  public List<String> required() {
+    return required;
+  }
+
+  /** The risk assessment, or {@code null} when risk was not assessed (public route, no identity). */
+  public RiskAssessment risk() {
+    return risk;
+  }
+
+  /** Why, in words, for logs and operators; not a stable contract. */
+  public String reason() {
+    return reason;
+  }
+
+  /** Errors met while deciding; non-empty errors always come with a deny. */
+  public List<String> errors() {
+    return errors;
+  }
+
+  public String decisionId() {
+    return decisionId;
+  }
+
+  /** Content hash of the policy that made this decision. */
+  public String policyRevision() {
+    return policyRevision;
+  }
+
+  @Override
+  public String toString() {
+    return "Decision[" + outcome + (rule == null ? "" : " rule=" + rule) + (reason == null ? "" : " reason=" + reason)
+        + (errors.isEmpty() ? "" : " errors=" + errors) + "]";
+  }
+}
