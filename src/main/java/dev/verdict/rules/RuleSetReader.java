@@ -1,0 +1,121 @@
+package dev.verdict.rules;
+
+import dev.verdict.Diagnostic;
+import dev.verdict.PolicyLoadException;
+import dev.verdict.SourceLocation;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Reads rule files into a {@link RuleSet}. Every problem in every file is collected and reported
+ * together, sorted by location, rather than stopping at the first.
+ */
+public final class RuleSetReader {
+
+  /** Upper bound on reported problems, so a wholly wrong directory still gives a readable answer. */
+  public static final int MAX_DIAGNOSTICS = 100;
+
+  private RuleSetReader() {}
+
+  /** Rule files are {@code *.yaml} / {@code *.yml} under {@code dir}, recursively, except {@code *.test.yaml}. */
+  public static boolean isRuleFile(Path file) {
+    String name = file.getFileName().toString();
+    return (name.endsWith(".yaml") || name.endsWith(".yml"))
+        && !name.endsWith(".test.yaml") && !name.endsWith(".test.yml")
+        && !name.startsWith(".");
+  }
+
+  /** Reads every rule file under {@code dir}. */
+  public static RuleSet read(Path dir) throws PolicyLoadException {
+    List<RuleSet.Source> sources = new ArrayList<>();
+    List<Diagnostic> problems = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      throw new PolicyLoadException(List.of(new Diagnostic(SourceLocation.of(dir.toString()), "not_a_directory",
+          "rules directory `" + dir + "` does not exist or is not a directory")));
+    }
+    List<Path> files;
+    // Skip dot-directories: Kubernetes ConfigMap volumes keep old and new copies in `..data`-style dirs.
+    try (Stream<Path> walk = Files.walk(dir)) {
+      files = walk.filter(p -> !hasHiddenPart(dir.relativize(p)))
+          .filter(Files::isRegularFile)
+          .filter(RuleSetReader::isRuleFile)
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new PolicyLoadException(List.of(new Diagnostic(SourceLocation.of(dir.toString()), "io_error",
+          "cannot list `" + dir + "`: " + e.getMessage())));
+    }
+    for (Path file : files) {
+      String display = displayName(file);
+      try {
+        byte[] bytes = Files.readAllBytes(file);
+        sources.add(new RuleSet.Source(display, file.toAbsolutePath().getParent(), decodeUtf8(bytes)));
+      } catch (CharacterCodingException e) {
+        problems.add(new Diagnostic(SourceLocation.of(display), "invalid_encoding", "file is not valid UTF-8"));
+      } catch (IOException e) {
+        problems.add(new Diagnostic(SourceLocation.of(display), "io_error", "cannot read file: " + e.getMessage()));
+      }
+    }
+    if (files.isEmpty()) {
+      problems.add(new Diagnostic(SourceLocation.of(dir.toString()), "no_rule_files",
+          "no rule files (`*.yaml`) in `" + dir + "`"));
+    }
+    return parse(sources, problems);
+  }
+
+  /** Reads in-memory sources, e.g. from a test or a ConfigMap fetched by the embedding service. */
+  public static RuleSet read(List<RuleSet.Source> sources) throws PolicyLoadException {
+    return parse(sources, new ArrayList<>());
+  }
+
+  private static RuleSet parse(List<RuleSet.Source> sources, List<Diagnostic> problems) throws PolicyLoadException {
+    List<PackageSpec> packages = new ArrayList<>();
+    Map<String, PackageSpec> byName = new HashMap<>();
+    for (RuleSet.Source source : sources) {
+      PackageSpec spec = new RuleFileParser(source, problems).parse();
+      if (spec == null) continue;
+      PackageSpec previous = byName.putIfAbsent(spec.name().value(), spec);
+      if (previous != null) {
+        problems.add(new Diagnostic(spec.name().location(), "duplicate_package",
+            "package `" + spec.name().value() + "` is already defined in " + previous.name().location()));
+        continue;
+      }
+      packages.add(spec);
+    }
+    if (!problems.isEmpty()) {
+      List<Diagnostic> sorted = problems.stream().sorted().limit(MAX_DIAGNOSTICS).toList();
+      throw new PolicyLoadException(sorted);
+    }
+    return new RuleSet(packages, sources);
+  }
+
+  private static boolean hasHiddenPart(Path relative) {
+    for (Path part : relative) {
+      if (part.toString().startsWith(".")) return true;
+    }
+    return false;
+  }
+
+  private static String displayName(Path file) {
+    Path cwd = Path.of("").toAbsolutePath();
+    Path abs = file.toAbsolutePath().normalize();
+    return abs.startsWith(cwd) ? cwd.relativize(abs).toString() : abs.toString();
+  }
+
+  private static String decodeUtf8(byte[] bytes) throws CharacterCodingException {
+    return StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(java.nio.ByteBuffer.wrap(bytes))
+        .toString();
+  }
+}
