@@ -1,0 +1,34 @@
+package dev.verdict.policy;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A whole compiled rule set. Immutable; swapped atomically as one unit on reload, so every
+ * decision is made by exactly one complete policy.
+ *
+ * @param revision content hash of the rule files it was built from
+ * @param files    the rule files, in load order
+ */
+public record CompiledPolicy(String revision, Map<String, CompiledPackage> packagesByPath, List<String> files) {
+
+  public CompiledPolicy {
+    packagesByPath = Map.copyOf(packagesByPath);
+    files = List.copyOf(files);
+  }
+
+  /** The package at a decision path ({@code moltbot/http}), or {@code null}. */
+  public CompiledPackage packageAt(String decisionPath) {
+    return packagesByPath.get(decisionPath);
+  }
+
+  /** The package named {@code moltbot.http}, or {@code null}. */
+  public CompiledPackage packageNamed(String name) {
+    return packagesByPath.get(name.replace('.', '/'));
+  }
+
+  public Collection<CompiledPackage> packages() {
+    return packagesByPath.values();
+  }
+}
