@@ -1,0 +1,151 @@
+package dev.verdict.compile;
+
+import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A list of CIDR strings from {@code data}, parsed once at compile time so that
+ * {@code cidr(ip, data.trusted_networks)} costs an address parse and a few mask compares.
+ * Reads like the original list of strings to every other expression.
+ */
+final class CidrList extends AbstractList<String> {
+
+  private final List<String> text;
+  private final byte[][] networks;
+  private final int[] prefixes;
+
+  private CidrList(List<String> text, byte[][] networks, int[] prefixes) {
+    this.text = List.copyOf(text);
+    this.networks = networks;
+    this.prefixes = prefixes;
+  }
+
+  /** Parses every entry; throws {@link IllegalArgumentException} naming the first bad one. */
+  static CidrList parse(List<String> cidrs) {
+    byte[][] networks = new byte[cidrs.size()][];
+    int[] prefixes = new int[cidrs.size()];
+    for (int i = 0; i < cidrs.size(); i++) {
+      String c = cidrs.get(i);
+      int slash = c.indexOf('/');
+      byte[] address = slash < 0 ? null : parseAddress(c.substring(0, slash));
+      int prefix = -1;
+      if (address != null) {
+        try {
+          prefix = Integer.parseInt(c.substring(slash + 1));
+        } catch (NumberFormatException ignored) {
+          prefix = -1;
+        }
+      }
+      if (address == null || prefix < 0 || prefix > address.length * 8) {
+        throw new IllegalArgumentException("`" + c + "` is not a cidr like `10.0.0.0/8` or `fd00::/8`");
+      }
+      networks[i] = address;
+      prefixes[i] = prefix;
+    }
+    return new CidrList(cidrs, networks, prefixes);
+  }
+
+  /** A list whose entries all look like CIDRs is worth pre-parsing; others stay plain. */
+  static boolean looksLikeCidrs(List<?> values) {
+    if (values.isEmpty()) return false;
+    for (Object v : values) {
+      if (!(v instanceof String s) || s.indexOf('/') < 0 || parseAddress(s.substring(0, s.indexOf('/'))) == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  boolean contains(String ip) {
+    byte[] address = parseAddress(ip);
+    if (address == null) return false;
+    for (int i = 0; i < networks.length; i++) {
+      if (networks[i].length == address.length && sameNetwork(networks[i], address, prefixes[i])) return true;
+    }
+    return false;
+  }
+
+  private static boolean sameNetwork(byte[] network, byte[] address, int prefix) {
+    int fullBytes = prefix / 8;
+    for (int b = 0; b < fullBytes; b++) {
+      if (network[b] != address[b]) return false;
+    }
+    int rest = prefix % 8;
+    if (rest == 0) return true;
+    int mask = (0xff << (8 - rest)) & 0xff;
+    return (network[fullBytes] & mask) == (address[fullBytes] & mask);
+  }
+
+  /** IPv4 dotted quad or IPv6 literal to bytes, without any name lookup; {@code null} if neither. */
+  static byte[] parseAddress(String s) {
+    if (s.indexOf(':') >= 0) return parseIpv6(s);
+    byte[] out = new byte[4];
+    int part = 0;
+    int value = -1;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        value = value < 0 ? c - '0' : value * 10 + (c - '0');
+        if (value > 255) return null;
+      } else if (c == '.' && value >= 0 && part < 3) {
+        out[part++] = (byte) value;
+        value = -1;
+      } else {
+        return null;
+      }
+    }
+    if (part != 3 || value < 0) return null;
+    out[3] = (byte) value;
+    return out;
+  }
+
+  private static byte[] parseIpv6(String s) {
+    if (s.startsWith("[") && s.endsWith("]")) s = s.substring(1, s.length() - 1);
+    if (s.indexOf('%') >= 0 || s.isEmpty()) return null;
+    int doubleColon = s.indexOf("::");
+    if (doubleColon >= 0 && s.indexOf("::", doubleColon + 1) >= 0) return null;
+    List<Integer> head = new ArrayList<>();
+    List<Integer> tail = new ArrayList<>();
+    String left = doubleColon >= 0 ? s.substring(0, doubleColon) : s;
+    String right = doubleColon >= 0 ? s.substring(doubleColon + 2) : "";
+    if (!groups(left, head) || !groups(right, tail)) return null;
+    int total = head.size() + tail.size();
+    if (doubleColon < 0 ? total != 8 : total > 7) return null;
+    byte[] out = new byte[16];
+    int idx = 0;
+    for (int g : head) {
+      out[idx++] = (byte) (g >> 8);
+      out[idx++] = (byte) g;
+    }
+    idx = 16 - tail.size() * 2;
+    for (int g : tail) {
+      out[idx++] = (byte) (g >> 8);
+      out[idx++] = (byte) g;
+    }
+    return out;
+  }
+
+  private static boolean groups(String part, List<Integer> out) {
+    if (part.isEmpty()) return true;
+    for (String g : part.split(":", -1)) {
+      if (g.isEmpty() || g.length() > 4) return false;
+      try {
+        out.add(Integer.parseInt(g, 16));
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public String get(int index) {
+    return text.get(index);
+  }
+
+  @Override
+  public int size() {
+    return text.size();
+  }
+}

@@ -1,0 +1,50 @@
+package dev.verdict.compile;
+
+import dev.verdict.Diagnostic;
+import dev.verdict.policy.Expression;
+import dev.verdict.rules.Located;
+import java.io.Serializable;
+import java.lang.reflect.Method;
+import java.util.List;
+import org.mvel2.MVEL;
+import org.mvel2.ParserConfiguration;
+import org.mvel2.ParserContext;
+
+/** Allow-list check, then MVEL compilation, of one rule expression. */
+final class ExpressionCompiler {
+
+  private final ParserConfiguration configuration = new ParserConfiguration();
+
+  ExpressionCompiler() {
+    for (Method m : Functions.class.getDeclaredMethods()) {
+      if (java.lang.reflect.Modifier.isPublic(m.getModifiers()) && Functions.NAMES.contains(m.getName())) {
+        configuration.addImport(m.getName(), m);
+      }
+    }
+  }
+
+  /** The compiled expression, or {@code null} after adding diagnostics. */
+  Expression compile(Located source, String what, List<Diagnostic> problems) {
+    List<String> refused = ExpressionValidator.problems(source.value());
+    if (!refused.isEmpty()) {
+      for (String reason : refused) {
+        problems.add(new Diagnostic(source.location(), "expression_not_allowed", what + ": " + reason));
+      }
+      return null;
+    }
+    try {
+      Serializable compiled = MVEL.compileExpression(source.value(), new ParserContext(configuration));
+      return new MvelExpression(source.value(), source.location(), compiled);
+    } catch (RuntimeException e) {
+      problems.add(new Diagnostic(source.location(), "expression_syntax",
+          what + ": cannot compile `" + source.value() + "`: " + firstLine(e.getMessage())));
+      return null;
+    }
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) return "syntax error";
+    String line = message.strip().lines().findFirst().orElse("syntax error");
+    return line.replaceAll("^\\[Error: ?", "").replaceAll("]$", "").toLowerCase(java.util.Locale.ROOT);
+  }
+}

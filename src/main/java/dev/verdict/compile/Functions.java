@@ -1,0 +1,72 @@
+package dev.verdict.compile;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The functions rule expressions may call. Each is total: bad input gives a neutral answer or a
+ * clear exception (which denies), never a side effect.
+ */
+public final class Functions {
+
+  /** Names expressions may call; the validator refuses any other call. */
+  static final Set<String> NAMES = Set.of("cidr", "lower", "upper", "size", "min", "max", "startsWith", "endsWith");
+
+  private Functions() {}
+
+  /**
+   * Whether {@code ip} lies in any of {@code networks} (a CIDR string or a list of them). Lists
+   * from {@code data} arrive pre-parsed as {@link CidrList}; an unparseable address is in no network.
+   */
+  public static boolean cidr(Object ip, Object networks) {
+    if (!(ip instanceof String address)) return false;
+    if (networks instanceof CidrList list) return list.contains(address);
+    if (networks instanceof String single) return CidrList.parse(List.of(single)).contains(address);
+    if (networks instanceof Collection<?> many) {
+      return CidrList.parse(many.stream().map(String::valueOf).toList()).contains(address);
+    }
+    throw new IllegalArgumentException("cidr() takes a cidr string or a list of them");
+  }
+
+  public static String lower(Object s) {
+    return s == null ? null : s.toString().toLowerCase(Locale.ROOT);
+  }
+
+  public static String upper(Object s) {
+    return s == null ? null : s.toString().toUpperCase(Locale.ROOT);
+  }
+
+  public static int size(Object x) {
+    if (x == null) return 0;
+    if (x instanceof CharSequence cs) return cs.length();
+    if (x instanceof Collection<?> c) return c.size();
+    if (x instanceof Map<?, ?> m) return m.size();
+    throw new IllegalArgumentException("size() takes a string, list or map");
+  }
+
+  public static Number min(Object a, Object b) {
+    return compare(a, b) <= 0 ? (Number) a : (Number) b;
+  }
+
+  public static Number max(Object a, Object b) {
+    return compare(a, b) >= 0 ? (Number) a : (Number) b;
+  }
+
+  public static boolean startsWith(Object s, Object prefix) {
+    return s != null && prefix != null && s.toString().startsWith(prefix.toString());
+  }
+
+  public static boolean endsWith(Object s, Object suffix) {
+    return s != null && suffix != null && s.toString().endsWith(suffix.toString());
+  }
+
+  private static int compare(Object a, Object b) {
+    if (!(a instanceof Number x) || !(b instanceof Number y)) {
+      throw new IllegalArgumentException("min() and max() take numbers");
+    }
+    return Double.compare(x.doubleValue(), y.doubleValue());
+  }
+}

@@ -1,0 +1,155 @@
+package dev.verdict.compile;
+
+import dev.verdict.Diagnostic;
+import dev.verdict.PolicyLoadException;
+import dev.verdict.policy.CompiledPackage;
+import dev.verdict.policy.CompiledPolicy;
+import dev.verdict.policy.CompiledRoute;
+import dev.verdict.policy.Expression;
+import dev.verdict.policy.IdentityConfig;
+import dev.verdict.policy.PathPattern;
+import dev.verdict.policy.Signal;
+import dev.verdict.rules.PackageSpec;
+import dev.verdict.rules.RiskSpec;
+import dev.verdict.rules.RouteSpec;
+import dev.verdict.rules.RuleSet;
+import dev.verdict.rules.RuleSetReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Compiles a rule set into an immutable policy, or fails with every problem found. Stateless
+ * apart from its environment lookup; safe to reuse.
+ */
+public final class PolicyCompiler {
+
+  private final Function<String, String> environment;
+
+  private PolicyCompiler(Function<String, String> environment) {
+    this.environment = environment;
+  }
+
+  /** A compiler that resolves {@code ${env:NAME}} from the process environment. */
+  public static PolicyCompiler create() {
+    return new PolicyCompiler(System::getenv);
+  }
+
+  /** A compiler with its own environment, for tests and embedding services that hold secrets elsewhere. */
+  public static PolicyCompiler create(Function<String, String> environment) {
+    return new PolicyCompiler(environment);
+  }
+
+  /** Reads and compiles every rule file under {@code dir}. */
+  public CompiledPolicy compileDirectory(Path dir) throws PolicyLoadException {
+    return compile(RuleSetReader.read(dir));
+  }
+
+  public CompiledPolicy compile(RuleSet ruleSet) throws PolicyLoadException {
+    List<Diagnostic> problems = new ArrayList<>();
+    ExpressionCompiler expressions = new ExpressionCompiler();
+    Map<String, CompiledPackage> packages = new LinkedHashMap<>();
+    for (PackageSpec spec : ruleSet.packages()) {
+      CompiledPackage compiled = compilePackage(spec, expressions, problems);
+      if (compiled != null) packages.put(compiled.decisionPath(), compiled);
+    }
+    if (!problems.isEmpty()) {
+      throw new PolicyLoadException(problems.stream().sorted().limit(RuleSetReader.MAX_DIAGNOSTICS).toList());
+    }
+    List<String> files = ruleSet.sources().stream().map(RuleSet.Source::name).toList();
+    return new CompiledPolicy(revision(ruleSet), packages, files);
+  }
+
+  private CompiledPackage compilePackage(PackageSpec spec, ExpressionCompiler expressions, List<Diagnostic> problems) {
+    int before = problems.size();
+    IdentityConfig identity = spec.identity() == null ? null
+        : new KeyResolver(environment, problems).resolve(spec.identity(), spec.baseDir());
+
+    List<Signal> signals = new ArrayList<>();
+    for (RiskSpec.Signal s : spec.risk().signals()) {
+      Expression e = expressions.compile(s.expression(), "signal `" + s.name().value() + "`", problems);
+      if (e != null) signals.add(new Signal(s.name().value(), e));
+    }
+
+    List<CompiledRoute> allows = new ArrayList<>();
+    List<CompiledRoute> denies = new ArrayList<>();
+    Map<String, List<RouteSpec>> byShape = new LinkedHashMap<>();
+    for (RouteSpec r : spec.routes()) {
+      PathPattern pattern = PathPatterns.parse(r.path(), problems);
+      Expression when = r.when() == null ? null : expressions.compile(r.when(), "`when` of route `" + r.id() + "`", problems);
+      if (pattern == null || (r.when() != null && when == null)) continue;
+      for (RouteSpec other : byShape.getOrDefault(pattern.shape(), List.of())) {
+        if (overlaps(r, other)) {
+          problems.add(new Diagnostic(r.path().location(), "duplicate_route",
+              "route `" + r.id().value() + "` has the same path and an overlapping method as route `"
+                  + other.id().value() + "` (" + other.path().location() + ")"));
+        }
+      }
+      byShape.computeIfAbsent(pattern.shape(), k -> new ArrayList<>()).add(r);
+      int threshold = r.riskThreshold() != null ? r.riskThreshold() : spec.risk().threshold();
+      CompiledRoute route = new CompiledRoute(r.id().value(), pattern, r.methods(), r.permissions(), when,
+          r.effect() == RouteSpec.Effect.DENY, r.isPublic(), threshold);
+      (route.deny() ? denies : allows).add(route);
+    }
+    Map<String, Object> data = prepareData(spec.data());
+    if (problems.size() > before) return null;
+    List<CompiledRoute> all = new ArrayList<>(allows);
+    all.addAll(denies);
+    return new CompiledPackage(spec.name().value(), spec.decisionPath(), spec.file(), identity, data,
+        spec.risk().threshold(), signals, RouteMatchers.indexed(allows), RouteMatchers.indexed(denies), all);
+  }
+
+  private static boolean overlaps(RouteSpec a, RouteSpec b) {
+    if (a.methods().isEmpty() || b.methods().isEmpty()) return true;
+    for (String m : a.methods()) if (b.methods().contains(m)) return true;
+    return false;
+  }
+
+  /** Pre-parses lists of CIDRs so {@code cidr()} does no parsing per request. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> prepareData(Map<String, Object> data) {
+    return (Map<String, Object>) prepareValue(data);
+  }
+
+  private static Object prepareValue(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> out = new LinkedHashMap<>();
+      map.forEach((k, v) -> out.put((String) k, prepareValue(v)));
+      return Collections.unmodifiableMap(out);
+    }
+    if (value instanceof List<?> list) {
+      if (CidrList.looksLikeCidrs(list)) {
+        try {
+          return CidrList.parse(list.stream().map(String.class::cast).toList());
+        } catch (IllegalArgumentException notCidrs) {
+          return list;
+        }
+      }
+      return Collections.unmodifiableList(list.stream().map(PolicyCompiler::prepareValue).toList());
+    }
+    return value;
+  }
+
+  private static String revision(RuleSet ruleSet) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (RuleSet.Source s : ruleSet.sources()) {
+        sha.update(s.name().getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+        sha.update(s.content().getBytes(StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+      }
+      return HexFormat.of().formatHex(sha.digest(), 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every JVM", e);
+    }
+  }
+}
