@@ -1,0 +1,96 @@
+package dev.verdict.eval;
+
+/**
+ * A request path reduced to the form routes are matched against: query and fragment dropped,
+ * dot segments resolved, empty segments dropped, unreserved percent-escapes decoded.
+ *
+ * @param path     the normalised path, as expressions see it
+ * @param segments its segments, without empty ones
+ */
+public record NormalizedPath(String path, String[] segments) {
+
+  private static final int MAX_LENGTH = 4096;
+
+  /**
+   * Normalises {@code raw}, or returns {@code null} when the path is ambiguous: an encoded slash,
+   * backslash or NUL, control characters, a {@code ;} path parameter, an invalid escape, an encoded
+   * dot segment, dot segments climbing above the root, or more than 4096 characters. Ambiguous
+   * paths are refused rather than guessed at, because the service behind might read them differently.
+   */
+  public static NormalizedPath of(String raw) {
+    int end = raw.length();
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '?' || c == '#') {
+        end = i;
+        break;
+      }
+    }
+    if (end == 0 || raw.charAt(0) != '/' || end > MAX_LENGTH) return null;
+    String[] stack = new String[Math.max(1, end / 2)];
+    int depth = 0;
+    int start = 1;
+    boolean changed = end != raw.length();
+    for (int i = 1; i <= end; i++) {
+      if (i < end && raw.charAt(i) != '/') continue;
+      if (i > start) {
+        String segment = segment(raw, start, i);
+        if (segment == null) return null;
+        if (segment.equals(".")) {
+          changed = true;
+        } else if (segment.equals("..")) {
+          if (depth == 0) return null;
+          depth--;
+          changed = true;
+        } else {
+          if (segment.length() != i - start) changed = true;
+          stack[depth++] = segment;
+        }
+      } else if (i < end || i - 1 > 0) {
+        changed = true; // empty segment: `//` or a trailing `/`
+      }
+      start = i + 1;
+    }
+    String[] segments = java.util.Arrays.copyOf(stack, depth);
+    String path;
+    if (!changed) {
+      path = end == raw.length() ? raw : raw.substring(0, end);
+    } else {
+      path = depth == 0 ? "/" : "/" + String.join("/", segments);
+    }
+    return new NormalizedPath(path, segments);
+  }
+
+  /** One segment with unreserved escapes decoded, or {@code null} when it is ambiguous. */
+  private static String segment(String raw, int from, int to) {
+    StringBuilder decoded = null;
+    for (int i = from; i < to; i++) {
+      char c = raw.charAt(i);
+      if (c < 0x20 || c == 0x7f || c == '\\' || c == ';') return null;
+      if (c != '%') {
+        if (decoded != null) decoded.append(c);
+        continue;
+      }
+      if (i + 2 >= to) return null; // truncated escape
+      int hi = Character.digit(raw.charAt(i + 1), 16);
+      int lo = Character.digit(raw.charAt(i + 2), 16);
+      if (hi < 0 || lo < 0) return null;
+      char value = (char) (hi * 16 + lo);
+      // Encoded separators, NUL and encoded dots are how path-matcher bypasses are built.
+      if (value == '/' || value == '\\' || value == '.' || value < 0x20 || value == 0x7f) return null;
+      if (decoded == null) decoded = new StringBuilder(to - from).append(raw, from, i);
+      if (isUnreserved(value)) {
+        decoded.append(value);
+      } else {
+        decoded.append('%').append(Character.toUpperCase(raw.charAt(i + 1))).append(Character.toUpperCase(raw.charAt(i + 2)));
+      }
+      i += 2;
+    }
+    return decoded == null ? raw.substring(from, to) : decoded.toString();
+  }
+
+  private static boolean isUnreserved(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+        || c == '-' || c == '_' || c == '~';
+  }
+}
