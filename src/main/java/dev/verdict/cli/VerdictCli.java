@@ -1,0 +1,28 @@
+package dev.verdict.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of {@code java -jar target/verdict.jar}. */
+@Command(name = "verdict", mixinStandardHelpOptions = true, version = "verdict 0.1.0",
+    description = "Zero-trust policy decision point: check rule files, mint dev tokens, evaluate requests, serve the sidecar.",
+    subcommands = {ServeCommand.class, CheckCommand.class, TokenCommand.class, EvalCommand.class,
+        CommandLine.HelpCommand.class})
+public final class VerdictCli {
+
+  /** Exit codes shared by every subcommand. */
+  static final int OK = 0;
+  static final int PROBLEMS = 1;
+  static final int USAGE = 2;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the CLI without exiting, for tests. */
+  public static int run(String... args) {
+    // Vert.x logs through JUL unless told otherwise; keep it off SLF4J, which has no binding here.
+    System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.JULLogDelegateFactory");
+    return new CommandLine(new VerdictCli()).execute(args); // picocli answers bad usage with 2 (USAGE)
+  }
+}

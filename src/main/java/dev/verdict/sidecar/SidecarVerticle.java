@@ -1,0 +1,123 @@
+package dev.verdict.sidecar;
+
+import dev.verdict.Decision;
+import dev.verdict.Request;
+import dev.verdict.engine.Verdict;
+import dev.verdict.identity.IdentityVerifiers;
+import dev.verdict.policy.CompiledPackage;
+import dev.verdict.policy.CompiledPolicy;
+import dev.verdict.vertx.DecisionJson;
+import dev.verdict.vertx.RequestJson;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/** One event loop's share of the sidecar; {@link SidecarServer} deploys one per core. */
+final class SidecarVerticle extends VerticleBase {
+
+  static final long MAX_BODY_BYTES = 1024 * 1024;
+  private static final String DATA_PREFIX = "/v1/data/";
+
+  private final Verdict verdict;
+  private final IdentityVerifiers identities;
+  private final Metrics metrics;
+  private final String host;
+  private final int port;
+  private HttpServer server;
+
+  SidecarVerticle(Verdict verdict, IdentityVerifiers identities, Metrics metrics, String host, int port) {
+    this.verdict = verdict;
+    this.identities = identities;
+    this.metrics = metrics;
+    this.host = host;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.post("/v1/data/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(this::data);
+    router.post("/v1/data").handler(ctx -> json(ctx, 200, new JsonObject()));
+    router.get("/health").handler(this::health);
+    router.get("/metrics").handler(ctx -> ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+        .end(metrics.render(verdict.policy().revision())));
+    router.route().last().handler(ctx -> json(ctx, 404, new JsonObject().put("error", "Not found")));
+    router.errorHandler(413, ctx -> json(ctx, 413, new JsonObject().put("error", "Request body too large")
+        .put("limit_bytes", MAX_BODY_BYTES)));
+    router.errorHandler(405, ctx -> json(ctx, 405, new JsonObject().put("error", "Method not allowed")));
+    router.errorHandler(500, ctx -> json(ctx, 500, new JsonObject().put("error", "Internal error")));
+    server = vertx.createHttpServer();
+    return server.requestHandler(router).listen(port, host);
+  }
+
+  int actualPort() {
+    return server.actualPort();
+  }
+
+  private void health(RoutingContext ctx) {
+    CompiledPolicy policy = verdict.policy();
+    json(ctx, 200, new JsonObject().put("status", "ok").put("revision", policy.revision())
+        .put("packages", policy.packages().size()));
+  }
+
+  private void data(RoutingContext ctx) {
+    String rest = ctx.request().path().substring(DATA_PREFIX.length());
+    boolean allowOnly = rest.endsWith("/allow");
+    String packagePath = trimSlashes(allowOnly ? rest.substring(0, rest.length() - "/allow".length()) : rest);
+    CompiledPolicy policy = verdict.policy();
+    CompiledPackage pkg = policy.packageAt(packagePath);
+    JsonObject body;
+    try {
+      body = ctx.body().length() == 0 ? null : ctx.body().asJsonObject();
+    } catch (DecodeException | ClassCastException e) {
+      badRequest(ctx, "request body is not a json object");
+      return;
+    }
+    if (pkg == null) {
+      // As OPA: a path that names no document is undefined, answered as an empty object.
+      json(ctx, 200, new JsonObject());
+      return;
+    }
+    Request request;
+    try {
+      Object input = body == null ? null : body.getValue("input");
+      if (input != null && !(input instanceof JsonObject)) throw new RequestJson.InvalidInputException("`input` must be an object");
+      request = RequestJson.fromInput((JsonObject) input);
+    } catch (RequestJson.InvalidInputException e) {
+      badRequest(ctx, e.getMessage());
+      return;
+    }
+    identities.verify(pkg, request).onComplete(ar -> {
+      Decision d = verdict.decide(policy, pkg, request,
+          ar.succeeded() ? ar.result() : dev.verdict.Identity.invalid(String.valueOf(ar.cause())));
+      metrics.decided(d.outcome());
+      JsonObject answer = allowOnly ? new JsonObject().put("result", d.allow())
+          : new JsonObject().put("result", DecisionJson.toJson(d));
+      json(ctx, 200, answer.put("decision_id", d.decisionId()));
+    });
+  }
+
+  private void badRequest(RoutingContext ctx, String reason) {
+    metrics.badRequest();
+    json(ctx, 400, new JsonObject().put("error", "Bad request").put("reason", reason));
+  }
+
+  private static String trimSlashes(String s) {
+    int from = 0;
+    int to = s.length();
+    while (from < to && s.charAt(from) == '/') from++;
+    while (to > from && s.charAt(to - 1) == '/') to--;
+    return s.substring(from, to);
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.encode());
+  }
+}

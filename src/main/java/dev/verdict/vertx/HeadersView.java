@@ -1,0 +1,42 @@
+package dev.verdict.vertx;
+
+import io.vertx.core.MultiMap;
+import java.util.AbstractMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A read-only {@code Map} view of Vert.x headers keyed by lower-case name. Lookups go straight to
+ * the (case-insensitive) MultiMap, so a decision that reads two headers copies none.
+ */
+final class HeadersView extends AbstractMap<String, String> {
+
+  private final MultiMap headers;
+  private Map<String, String> copy;
+
+  HeadersView(MultiMap headers) {
+    this.headers = headers;
+  }
+
+  @Override
+  public String get(Object key) {
+    return key instanceof String name ? headers.get(name) : null;
+  }
+
+  @Override
+  public boolean containsKey(Object key) {
+    return key instanceof String name && headers.contains(name);
+  }
+
+  @Override
+  public Set<Entry<String, String>> entrySet() {
+    if (copy == null) {
+      Map<String, String> m = new LinkedHashMap<>();
+      for (Map.Entry<String, String> e : headers) m.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue());
+      copy = m;
+    }
+    return copy.entrySet();
+  }
+}

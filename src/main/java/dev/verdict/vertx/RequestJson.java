@@ -1,0 +1,52 @@
+package dev.verdict.vertx;
+
+import dev.verdict.Request;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Reads the OPA-style {@code input} document: {@code method}, {@code path}, {@code headers}, {@code ip}. */
+public final class RequestJson {
+
+  private RequestJson() {}
+
+  /** A request that does not fit the input contract; the message is safe to show the caller. */
+  public static final class InvalidInputException extends Exception {
+    public InvalidInputException(String message) {
+      super(message);
+    }
+  }
+
+  public static Request fromInput(JsonObject input) throws InvalidInputException {
+    if (input == null) throw new InvalidInputException("missing `input` object");
+    String method = string(input, "method", true);
+    String path = string(input, "path", true);
+    String ip = string(input, "ip", false);
+    if (!method.matches("[A-Za-z]{1,16}")) throw new InvalidInputException("`method` must be an http method");
+    Map<String, String> headers = new HashMap<>();
+    Object h = input.getValue("headers");
+    if (h != null) {
+      if (!(h instanceof JsonObject obj)) throw new InvalidInputException("`headers` must be an object");
+      for (Map.Entry<String, Object> e : obj) {
+        Object v = e.getValue();
+        // Envoy and some clients send repeated headers as arrays; the first value counts.
+        if (v instanceof JsonArray a && !a.isEmpty()) v = a.getValue(0);
+        if (!(v instanceof String s)) throw new InvalidInputException("header `" + e.getKey() + "` must be a string");
+        headers.put(e.getKey().toLowerCase(Locale.ROOT), s);
+      }
+    }
+    return new Request(method.toUpperCase(Locale.ROOT), path, headers, ip);
+  }
+
+  private static String string(JsonObject input, String key, boolean required) throws InvalidInputException {
+    Object v = input.getValue(key);
+    if (v == null) {
+      if (required) throw new InvalidInputException("missing `input." + key + "`");
+      return "";
+    }
+    if (!(v instanceof String s)) throw new InvalidInputException("`input." + key + "` must be a string");
+    return s;
+  }
+}

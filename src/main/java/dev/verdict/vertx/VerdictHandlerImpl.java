@@ -1,0 +1,76 @@
+package dev.verdict.vertx;
+
+import dev.verdict.Decision;
+import dev.verdict.Request;
+import dev.verdict.engine.Verdict;
+import dev.verdict.identity.IdentityVerifiers;
+import dev.verdict.policy.CompiledPackage;
+import dev.verdict.policy.CompiledPolicy;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+final class VerdictHandlerImpl implements VerdictHandler {
+
+  private final Verdict verdict;
+  private final IdentityVerifiers identities;
+  private final String packageName;
+  private final boolean trustForwardedFor;
+
+  VerdictHandlerImpl(Verdict verdict, IdentityVerifiers identities, String packageName, boolean trustForwardedFor) {
+    this.verdict = verdict;
+    this.identities = identities;
+    this.packageName = packageName;
+    this.trustForwardedFor = trustForwardedFor;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    // One snapshot per request: a reload between verification and decision cannot mix policies.
+    CompiledPolicy policy = verdict.policy();
+    CompiledPackage pkg = policy.packageNamed(packageName);
+    if (pkg == null) {
+      // Fail closed: a handler pointed at a package that is not loaded protects nothing.
+      ctx.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .end(new JsonObject().put("error", "Policy unavailable").encode());
+      return;
+    }
+    HttpServerRequest http = ctx.request();
+    Request request = new Request(http.method().name(), http.path() == null ? "" : http.path(),
+        new HeadersView(http.headers()), clientIp(ctx));
+    boolean paused = !http.isEnded();
+    if (paused) http.pause(); // the body must wait for the decision, not be lost to it
+    identities.verify(pkg, request).onComplete(ar -> {
+      if (paused) http.resume();
+      Decision decision = ar.succeeded() ? verdict.decide(policy, pkg, request, ar.result())
+          : verdict.decide(policy, pkg, request, dev.verdict.Identity.invalid(String.valueOf(ar.cause())));
+      ctx.put(DECISION_KEY, decision);
+      if (decision.allow()) {
+        ctx.next();
+      } else {
+        deny(ctx, decision);
+      }
+    });
+  }
+
+  private String clientIp(RoutingContext ctx) {
+    if (trustForwardedFor) {
+      String xff = ctx.request().getHeader("x-forwarded-for");
+      if (xff != null && !xff.isBlank()) {
+        int comma = xff.indexOf(',');
+        return (comma < 0 ? xff : xff.substring(0, comma)).trim();
+      }
+    }
+    var remote = ctx.request().remoteAddress();
+    return remote == null || remote.host() == null ? "" : remote.host();
+  }
+
+  static void deny(RoutingContext ctx, Decision decision) {
+    var response = ctx.response().setStatusCode(decision.status())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader("X-Verdict-Decision-Id", decision.decisionId());
+    if (decision.status() == 401) response.putHeader("WWW-Authenticate", "Bearer");
+    response.end(DecisionJson.errorBody(decision).encode());
+  }
+}
