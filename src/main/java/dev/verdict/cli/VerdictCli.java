@@ -19,10 +19,16 @@ public final class VerdictCli {
     System.exit(run(args));
   }
 
-  /** Runs the CLI without exiting, for tests. */
+  /** Runs the CLI without exiting. */
   public static int run(String... args) {
+    return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the CLI without exiting, writing to the given streams (for tests and embedding). */
+  public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     // Vert.x logs through JUL unless told otherwise; keep it off SLF4J, which has no binding here.
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.JULLogDelegateFactory");
-    return new CommandLine(new VerdictCli()).execute(args); // picocli answers bad usage with 2 (USAGE)
+    // picocli answers bad usage with 2 (USAGE)
+    return new CommandLine(new VerdictCli()).setOut(out).setErr(err).execute(args);
   }
 }

@@ -1,0 +1,125 @@
+package dev.verdict.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.SignedJWT;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The `verdict` command as a user runs it: exit codes and what it prints. */
+class CliTest {
+
+  private static final String SECRET = "cli-test-secret-0123456789abcdef-0123456789abcdef";
+
+  @TempDir
+  Path dir;
+
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = VerdictCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  /** The Moltbot policy, copied with its secret read from a file so no environment is needed. */
+  private Path moltbotWithFileSecret() throws Exception {
+    Path rules = dir.resolve("rules");
+    Files.createDirectories(rules);
+    Files.writeString(rules.resolve("secret.txt"), SECRET);
+    String policy = Files.readString(Path.of("rules/moltbot.yaml"))
+        .replace("${env:VERDICT_JWT_SECRET}", "file:secret.txt");
+    Files.writeString(rules.resolve("moltbot.yaml"), policy);
+    return rules;
+  }
+
+  @Test
+  void check_validRules_exits0_andSummarisesEachPackage() throws Exception {
+    Run r = run("check", moltbotWithFileSecret().toString());
+    assertEquals(0, r.exit, r.out + r.err);
+    assertTrue(r.out.contains("package moltbot.http (/v1/data/moltbot/http), 11 routes, 4 risk signals"), r.out);
+  }
+
+  @Test
+  void check_brokenRules_exits1_listingEveryProblemWithPosition() throws Exception {
+    Path rules = dir.resolve("broken");
+    Files.createDirectories(rules);
+    Files.writeString(rules.resolve("shop.yaml"), String.join("\n",
+        "package: shop.http",
+        "routes:",
+        "  - id: a",
+        "    path: /a",
+        "    permision: x",
+        "  - id: a",
+        "    path: /b",
+        "    public: true",
+        ""));
+    Path file = rules.resolve("shop.yaml");
+    Run r = run("check", rules.toString());
+    assertEquals(1, r.exit);
+    List<String> lines = r.out.lines().toList();
+    assertTrue(lines.stream().anyMatch(l -> l.endsWith(":5:5: error[unknown_key]: unknown key `permision`; did you mean `permission`?")), r.out);
+    assertTrue(lines.stream().anyMatch(l -> l.contains(":6:9: error[duplicate_route_id]")), r.out);
+    assertTrue(lines.stream().allMatch(l -> l.startsWith(file.toString()) || l.startsWith(rules.relativize(file).toString())
+        || l.contains("shop.yaml") || l.endsWith("found")), r.out);
+    assertTrue(r.out.strip().endsWith("problems found"), r.out);
+  }
+
+  @Test
+  void token_mintsAnHs256TokenThatVerifiesWithThePackageSecret() throws Exception {
+    Run r = run("token", "--rules", moltbotWithFileSecret().toString(), "--sub", "alice",
+        "--permissions", "bots:read,chat:send", "--ttl", "10m", "--claim", "bots=[\"b1\"]");
+    assertEquals(0, r.exit, r.err);
+    SignedJWT jwt = SignedJWT.parse(r.out.strip());
+    assertTrue(jwt.verify(new MACVerifier(SECRET.getBytes(StandardCharsets.UTF_8))));
+    assertEquals("HS256", jwt.getHeader().getAlgorithm().getName());
+    assertEquals("alice", jwt.getJWTClaimsSet().getSubject());
+    assertEquals("https://auth.moltbot.example", jwt.getJWTClaimsSet().getIssuer());
+    assertEquals(List.of("moltbot-api"), jwt.getJWTClaimsSet().getAudience());
+    assertEquals(List.of("bots:read", "chat:send"), jwt.getJWTClaimsSet().getStringListClaim("permissions"));
+    assertEquals(List.of("b1"), jwt.getJWTClaimsSet().getStringListClaim("bots"));
+    long ttl = (jwt.getJWTClaimsSet().getExpirationTime().getTime() - jwt.getJWTClaimsSet().getIssueTime().getTime()) / 1000;
+    assertEquals(600, ttl);
+  }
+
+  @Test
+  void token_badTtl_isAUsageError() throws Exception {
+    Run r = run("token", "--rules", moltbotWithFileSecret().toString(), "--sub", "a", "--ttl", "forever");
+    assertEquals(2, r.exit);
+    assertTrue(r.err.contains("`forever`"), r.err);
+  }
+
+  @Test
+  void eval_decidesARequestFromAFile() throws Exception {
+    Path rules = moltbotWithFileSecret();
+    Path input = dir.resolve("input.json");
+    Files.writeString(input, "{\"input\": {\"method\": \"GET\", \"path\": \"/api/bots/b1\", \"ip\": \"10.0.0.1\"}}");
+    Run r = run("eval", "--rules", rules.toString(), "--input", input.toString());
+    assertEquals(0, r.exit, r.err);
+    assertTrue(r.out.contains("\"error\" : \"Unauthenticated\""), r.out);
+  }
+
+  @Test
+  void serve_withBrokenRules_refusesToStart() throws Exception {
+    Path rules = dir.resolve("bad");
+    Files.createDirectories(rules);
+    Files.writeString(rules.resolve("x.yaml"), "package: [oops\n");
+    Run r = run("serve", "--rules", rules.toString(), "--port", "0");
+    assertEquals(1, r.exit);
+    assertTrue(r.err.contains("error[invalid_yaml]"), r.err);
+  }
+
+  @Test
+  void unknownSubcommand_isAUsageError() {
+    assertEquals(2, run("frobnicate").exit);
+  }
+}

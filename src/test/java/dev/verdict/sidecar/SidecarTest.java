@@ -1,0 +1,288 @@
+package dev.verdict.sidecar;
+
+import static dev.verdict.testing.TestTokens.MOLTBOT_SECRET;
+import static dev.verdict.testing.TestTokens.hs256;
+import static dev.verdict.testing.TestTokens.moltbotClaims;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.verdict.testing.MoltbotRules;
+import dev.verdict.testing.TestTokens;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The sidecar's Data API over real HTTP, on the real Moltbot policy, with tokens signed by nimbus. */
+@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SidecarTest {
+
+  private static final String BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0";
+  private static final String TRUSTED_IP = "10.20.30.40";
+  private static final String OUTSIDE_IP = "203.0.113.7";
+
+  private WebClient client;
+  private int port;
+
+  @BeforeAll
+  void startSidecar(Vertx vertx) {
+    port = SidecarServer.start(vertx, MoltbotRules.load(), new SidecarServer.Options("127.0.0.1", 0, 1)).await().port();
+    client = WebClient.create(vertx);
+  }
+
+  private static String token(String sub, String... permissions) {
+    return hs256(MOLTBOT_SECRET, moltbotClaims(sub, permissions).build());
+  }
+
+  private static JsonObject input(String method, String path, String ip, JsonObject headers) {
+    return new JsonObject().put("input", new JsonObject().put("method", method).put("path", path).put("ip", ip)
+        .put("headers", headers));
+  }
+
+  private static JsonObject bearer(String token) {
+    return new JsonObject().put("Authorization", "Bearer " + token).put("User-Agent", BROWSER);
+  }
+
+  private HttpResponse<Buffer> post(String uri, String body) {
+    return client.post(port, "127.0.0.1", uri).putHeader("content-type", "application/json")
+        .sendBuffer(Buffer.buffer(body)).await();
+  }
+
+  private JsonObject decide(JsonObject input) {
+    HttpResponse<Buffer> response = post("/v1/data/moltbot/http", input.encode());
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    JsonObject body = response.bodyAsJsonObject();
+    assertNotNull(body.getString("decision_id"), "every answer carries a decision id");
+    JsonObject result = body.getJsonObject("result");
+    assertEquals(body.getString("decision_id"), result.getString("decision_id"));
+    return result;
+  }
+
+  @Test
+  void bearerToken_withPermission_fromTrustedNetwork_isAllowed() {
+    JsonObject result = decide(input("GET", "/api/bots/b1", TRUSTED_IP, bearer(token("alice", "bots:read"))));
+    assertTrue(result.getBoolean("allow"));
+    assertEquals(200, result.getInteger("status"));
+    assertEquals("read-bots", result.getString("rule"));
+    assertEquals("alice", result.getString("user"));
+    assertEquals(new JsonArray().add("bots:read"), result.getJsonArray("required"));
+    assertEquals(0, result.getJsonObject("risk").getInteger("score"));
+    assertFalse(result.containsKey("error"));
+  }
+
+  @Test
+  void cookieToken_isAccepted_likeBearer() {
+    JsonObject headers = new JsonObject().put("cookie", "theme=dark; access_token=" + token("alice", "bots:read"))
+        .put("user-agent", BROWSER);
+    JsonObject result = decide(input("GET", "/api/bots", TRUSTED_IP, headers));
+    assertTrue(result.getBoolean("allow"), result.encode());
+  }
+
+  @Test
+  void noToken_isUnauthenticated() {
+    JsonObject result = decide(input("GET", "/api/bots/b1", TRUSTED_IP, new JsonObject().put("user-agent", BROWSER)));
+    assertFalse(result.getBoolean("allow"));
+    assertEquals(401, result.getInteger("status"));
+    assertEquals("Unauthenticated", result.getString("error"));
+  }
+
+  private void assertInvalidToken(String token) {
+    JsonObject result = decide(input("GET", "/api/bots/b1", TRUSTED_IP, bearer(token)));
+    assertFalse(result.getBoolean("allow"), result.encode());
+    assertEquals(401, result.getInteger("status"));
+    assertEquals("Invalid token", result.getString("error"));
+  }
+
+  @Test
+  void expiredToken_beyondLeeway_isInvalid() {
+    Instant past = Instant.now().minus(Duration.ofMinutes(2));
+    assertInvalidToken(hs256(MOLTBOT_SECRET, moltbotClaims("alice", "bots:read")
+        .issueTime(Date.from(past.minus(Duration.ofMinutes(5)))).expirationTime(Date.from(past)).build()));
+  }
+
+  @Test
+  void tokenWithoutExpiry_isInvalid() {
+    assertInvalidToken(hs256(MOLTBOT_SECRET, moltbotClaims("alice", "bots:read").expirationTime(null).build()));
+  }
+
+  @Test
+  void wrongIssuer_isInvalid() {
+    assertInvalidToken(hs256(MOLTBOT_SECRET, moltbotClaims("alice", "bots:read").issuer("https://evil.example").build()));
+  }
+
+  @Test
+  void wrongAudience_isInvalid() {
+    assertInvalidToken(hs256(MOLTBOT_SECRET, moltbotClaims("alice", "bots:read").audience("another-api").build()));
+  }
+
+  @Test
+  void algNone_isInvalid() {
+    assertInvalidToken(TestTokens.unsigned(moltbotClaims("alice", "bots:read", "admin").build()));
+  }
+
+  @Test
+  void algorithmNotOnAllowList_isInvalid_evenWithTheRightSecret() {
+    assertInvalidToken(TestTokens.hmac(JWSAlgorithm.HS384, MOLTBOT_SECRET, moltbotClaims("alice", "bots:read").build()));
+  }
+
+  @Test
+  void tokenSignedWithAnotherSecret_isInvalid() {
+    assertInvalidToken(hs256("another-secret-that-is-long-enough-0123456789", moltbotClaims("alice", "admin").build()));
+  }
+
+  @Test
+  void garbageToken_isInvalid() {
+    assertInvalidToken("not.a.jwt");
+  }
+
+  @Test
+  void untrustedNetwork_withoutUserAgent_requiresStepUp_despiteValidToken() {
+    JsonObject headers = new JsonObject().put("authorization", "Bearer " + token("alice", "bots:read"));
+    JsonObject result = decide(input("GET", "/api/bots/b1", OUTSIDE_IP, headers));
+    assertEquals(403, result.getInteger("status"));
+    assertEquals("Step-up authentication required", result.getString("error"));
+    JsonObject risk = result.getJsonObject("risk");
+    assertEquals(85, risk.getInteger("score"));
+    assertEquals(80, risk.getInteger("threshold"));
+    assertEquals(40, risk.getJsonObject("signals").getInteger("untrusted_network"));
+    assertEquals(45, risk.getJsonObject("signals").getInteger("missing_user_agent"));
+  }
+
+  @Test
+  void adminFromScript_stepsUpAtTheRoutesStricterThreshold() {
+    JsonObject headers = new JsonObject().put("authorization", "Bearer " + token("root", "admin"))
+        .put("user-agent", "curl/8.5.0");
+    JsonObject result = decide(input("GET", "/api/admin/users", TRUSTED_IP, headers));
+    assertEquals("Step-up authentication required", result.getString("error"));
+    assertEquals(55, result.getJsonObject("risk").getInteger("score"));
+    assertEquals(50, result.getJsonObject("risk").getInteger("threshold"));
+  }
+
+  @Test
+  void adminFromBrowserInsideNetwork_isAllowed() {
+    JsonObject result = decide(input("GET", "/api/admin/users", TRUSTED_IP, bearer(token("root", "admin"))));
+    assertTrue(result.getBoolean("allow"), result.encode());
+    assertEquals("admin", result.getString("rule"));
+  }
+
+  @Test
+  void missingPermission_isForbidden() {
+    JsonObject result = decide(input("GET", "/api/admin/users", TRUSTED_IP, bearer(token("alice", "bots:read"))));
+    assertEquals(403, result.getInteger("status"));
+    assertEquals("Insufficient permissions", result.getString("error"));
+    assertEquals(new JsonArray().add("admin"), result.getJsonArray("required"));
+  }
+
+  @Test
+  void sendMessage_onlyToBotsTheTokenLists() {
+    JWTClaimsSet claims = moltbotClaims("alice", "chat:send").claim("bots", List.of("b1")).build();
+    JsonObject headers = bearer(hs256(MOLTBOT_SECRET, claims));
+    assertTrue(decide(input("POST", "/api/bots/b1/messages", TRUSTED_IP, headers)).getBoolean("allow"));
+    JsonObject other = decide(input("POST", "/api/bots/b2/messages", TRUSTED_IP, headers));
+    assertEquals("Insufficient permissions", other.getString("error"));
+    assertEquals("send-message", other.getString("rule"));
+  }
+
+  @Test
+  void denyRule_overridesEvenAdmin() {
+    JsonObject result = decide(input("GET", "/api/admin/debug/heap", TRUSTED_IP, bearer(token("root", "admin"))));
+    assertEquals("Insufficient permissions", result.getString("error"));
+    assertEquals("no-admin-debug", result.getString("rule"));
+  }
+
+  @Test
+  void pathWithNoRoute_isForbidden() {
+    JsonObject result = decide(input("GET", "/api/unknown", TRUSTED_IP, bearer(token("root", "admin", "bots:read"))));
+    assertEquals(403, result.getInteger("status"));
+    assertEquals("Insufficient permissions", result.getString("error"));
+    assertEquals(null, result.getString("rule"));
+  }
+
+  @Test
+  void publicHealthRoute_needsNoToken() {
+    JsonObject result = decide(input("GET", "/health", OUTSIDE_IP, new JsonObject()));
+    assertTrue(result.getBoolean("allow"));
+    assertEquals("health", result.getString("rule"));
+  }
+
+  @Test
+  void ambiguousPath_isABadRequestDecision_neverAnAllow() {
+    JsonObject result = decide(input("GET", "/api/bots/..%2F..%2Fadmin", TRUSTED_IP, bearer(token("alice", "bots:read"))));
+    assertFalse(result.getBoolean("allow"));
+    assertEquals(400, result.getInteger("status"));
+    assertEquals("Bad request path", result.getString("error"));
+  }
+
+  @Test
+  void allowEndpoint_answersABoolean() {
+    HttpResponse<Buffer> yes = post("/v1/data/moltbot/http/allow",
+        input("GET", "/api/bots/b1", TRUSTED_IP, bearer(token("alice", "bots:read"))).encode());
+    assertEquals(200, yes.statusCode());
+    assertEquals(Boolean.TRUE, yes.bodyAsJsonObject().getValue("result"));
+    HttpResponse<Buffer> no = post("/v1/data/moltbot/http/allow", input("GET", "/api/bots/b1", TRUSTED_IP, new JsonObject()).encode());
+    assertEquals(Boolean.FALSE, no.bodyAsJsonObject().getValue("result"));
+  }
+
+  @Test
+  void unknownPackagePath_isUndefined_answeredAsEmptyObject() {
+    HttpResponse<Buffer> response = post("/v1/data/no/such/package", input("GET", "/", "", new JsonObject()).encode());
+    assertEquals(200, response.statusCode());
+    assertEquals(new JsonObject(), response.bodyAsJsonObject());
+  }
+
+  @Test
+  void malformedJson_is400_withJsonReason() {
+    HttpResponse<Buffer> response = post("/v1/data/moltbot/http", "{\"input\": ");
+    assertEquals(400, response.statusCode());
+    assertEquals("Bad request", response.bodyAsJsonObject().getString("error"));
+    assertNotNull(response.bodyAsJsonObject().getString("reason"));
+  }
+
+  @Test
+  void inputOfTheWrongShape_is400_namingTheField() {
+    HttpResponse<Buffer> missing = post("/v1/data/moltbot/http", "{}");
+    assertEquals(400, missing.statusCode());
+    assertTrue(missing.bodyAsJsonObject().getString("reason").contains("input"));
+    HttpResponse<Buffer> badMethod = post("/v1/data/moltbot/http",
+        "{\"input\": {\"method\": 7, \"path\": \"/api/bots\"}}");
+    assertEquals(400, badMethod.statusCode());
+    assertTrue(badMethod.bodyAsJsonObject().getString("reason").contains("method"));
+  }
+
+  @Test
+  void health_reportsTheActiveRevision() {
+    HttpResponse<Buffer> response = client.get(port, "127.0.0.1", "/health").send().await();
+    assertEquals(200, response.statusCode());
+    assertEquals("ok", response.bodyAsJsonObject().getString("status"));
+    assertEquals(16, response.bodyAsJsonObject().getString("revision").length());
+  }
+
+  @Test
+  void metrics_countDecisionsByOutcome_inPrometheusFormat() {
+    decide(input("GET", "/health", TRUSTED_IP, new JsonObject()));
+    HttpResponse<Buffer> response = client.get(port, "127.0.0.1", "/metrics").send().await();
+    assertEquals(200, response.statusCode());
+    assertTrue(response.getHeader("content-type").startsWith("text/plain"));
+    String text = response.bodyAsString();
+    assertTrue(text.contains("# TYPE verdict_decisions_total counter"), text);
+    long allows = text.lines().filter(l -> l.startsWith("verdict_decisions_total{outcome=\"allow\"}"))
+        .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    assertTrue(allows >= 1, text);
+  }
+}
