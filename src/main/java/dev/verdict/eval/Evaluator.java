@@ -76,7 +76,7 @@ public final class Evaluator {
     RiskAssessment risk;
     List<Signal> signals = pkg.signals();
     Map<String, Integer> points = new LinkedHashMap<>(signals.size() * 2);
-    int score = 0;
+    long score = 0;
     for (Signal signal : signals) {
       Object value;
       try {
@@ -88,11 +88,17 @@ public final class Evaluator {
         return failed(route, user, required, "signal `" + signal.name() + "` gave "
             + (value == null ? "null" : "a " + value.getClass().getSimpleName()) + ", not a number", id, revision);
       }
-      int p = (int) Math.round(n.doubleValue());
+      double raw = n.doubleValue();
+      if (Double.isNaN(raw) || Double.isInfinite(raw)) {
+        return failed(route, user, required, "signal `" + signal.name() + "` gave " + raw + ", not a finite number",
+            id, revision);
+      }
+      // INVARIANT: no wrap-around. A plain (int) cast of a huge value can turn high risk negative.
+      int p = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Math.round(raw)));
       points.put(signal.name(), p);
       score += p;
     }
-    risk = new RiskAssessment(Math.max(0, Math.min(100, score)), route.riskThreshold(), points);
+    risk = new RiskAssessment((int) Math.max(0, Math.min(100, score)), route.riskThreshold(), points);
     if (risk.exceedsThreshold()) {
       return new Decision(Outcome.STEP_UP, route.id(), user, required, risk, "risk score above threshold", null, id,
           revision);
