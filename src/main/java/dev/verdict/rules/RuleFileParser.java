@@ -139,7 +139,8 @@ final class RuleFileParser {
     Located publicKey = optionalString(m, "public_key");
     Located jwks = optionalString(m, "jwks");
     boolean hmac = algorithms.stream().anyMatch(a -> a.startsWith("HS"));
-    boolean asymmetric = algorithms.stream().anyMatch(a -> !a.startsWith("HS"));
+    // Only known algorithms ask for a key: `none` or a typo already has its own diagnostic.
+    boolean asymmetric = algorithms.stream().anyMatch(a -> ALGORITHMS.contains(a) && !a.startsWith("HS"));
     if (hmac && secret == null) {
       problems.add(new Diagnostic(at(node), "missing_key", "missing key `secret`: HMAC algorithms need a shared secret"));
     }
