@@ -36,15 +36,23 @@ final class ExpressionValidator {
     }
     List<Token> tokens = tokenize(source, problems);
     if (!problems.isEmpty()) return problems;
-    int depth = 0;
+    StringBuilder open = new StringBuilder(); // brackets still open, innermost last
     for (int i = 0; i < tokens.size(); i++) {
       Token t = tokens.get(i);
       if (t.type == Type.OP) {
-        if (t.text.equals("(") || t.text.equals("[")) depth++;
-        if (t.text.equals(")") || t.text.equals("]")) depth--;
-        if (depth > 32) {
-          problems.add("expression nests more than 32 levels");
-          return problems;
+        if (t.text.equals("(") || t.text.equals("[")) {
+          open.append(t.text);
+          if (open.length() > 32) {
+            problems.add("expression nests more than 32 levels");
+            return problems;
+          }
+        } else if (t.text.equals(")") || t.text.equals("]")) {
+          char expected = t.text.equals(")") ? '(' : '[';
+          if (open.length() == 0 || open.charAt(open.length() - 1) != expected) {
+            problems.add("unbalanced brackets: `" + t.text + "` at column " + (t.offset + 1) + " closes nothing");
+            return problems;
+          }
+          open.setLength(open.length() - 1);
         }
         continue;
       }
@@ -70,7 +78,7 @@ final class ExpressionValidator {
                 + String.join(", ", ExpressionScope.VARIABLES.stream().sorted().map(n -> "`" + n + "`").toList()));
       }
     }
-    if (depth != 0) problems.add("unbalanced brackets");
+    if (open.length() != 0) problems.add("unbalanced brackets: `" + open.charAt(open.length() - 1) + "` is never closed");
     return problems;
   }
 
