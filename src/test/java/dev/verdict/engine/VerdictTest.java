@@ -1,0 +1,89 @@
+package dev.verdict.engine;
+
+import static dev.verdict.testing.RuleFiles.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.verdict.Decision;
+import dev.verdict.Identity;
+import dev.verdict.PolicyLoadException;
+import dev.verdict.Request;
+import dev.verdict.policy.CompiledPolicy;
+import dev.verdict.testing.RuleFiles;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The embedding facade: load, decide with the active policy, swap it only for one that compiles. */
+class VerdictTest {
+
+  @TempDir
+  Path dir;
+
+  private static final Identity READER = Identity.verified("u1", Set.of("bots:read"), Map.of("sub", "u1"));
+
+  private static final String POLICY = """
+      package: shop.http
+      identity:
+        algorithms: [HS256]
+        secret: ${env:SHOP_SECRET}
+      routes:
+        - id: read-orders
+          path: /orders/**
+          methods: [GET]
+          permission: %s
+      """;
+
+  @Test
+  void moltbotRules_decideByPackageName_withAFreshDecisionIdEachTime() throws Exception {
+    Verdict verdict = Verdict.fromDirectory(RuleFiles.MOLTBOT_RULES, RuleFiles.STRONG_SECRETS);
+    Request request = new Request("GET", "/api/bots/b1", Map.of("user-agent", "Mozilla/5.0"), "10.0.0.7");
+    Decision first = verdict.decide("moltbot.http", request, READER);
+    Decision second = verdict.decide("moltbot.http", request, READER);
+    assertTrue(first.allow(), first::toString);
+    assertEquals("read-bots", first.rule());
+    assertEquals(verdict.policy().revision(), first.policyRevision());
+    assertNotEquals(first.decisionId(), second.decisionId());
+  }
+
+  @Test
+  void unknownPackage_isRefused() throws Exception {
+    Verdict verdict = Verdict.fromDirectory(RuleFiles.MOLTBOT_RULES, RuleFiles.STRONG_SECRETS);
+    assertThrows(IllegalArgumentException.class,
+        () -> verdict.decide("nope.http", Request.of("GET", "/"), Identity.anonymous()));
+  }
+
+  @Test
+  void reload_ofFixedRules_swapsInTheNewPolicy() throws Exception {
+    write(dir, "shop.yaml", POLICY.formatted("orders:read"));
+    Verdict verdict = Verdict.fromDirectory(dir, RuleFiles.STRONG_SECRETS);
+    Request request = Request.of("GET", "/orders/1");
+    Identity writer = Identity.verified("u2", Set.of("orders:write"), Map.of());
+    assertFalse(verdict.decide("shop.http", request, writer).allow());
+
+    write(dir, "shop.yaml", POLICY.formatted("orders:write"));
+    CompiledPolicy next = verdict.reload();
+    assertSame(next, verdict.policy());
+    assertTrue(verdict.decide("shop.http", request, writer).allow());
+  }
+
+  @Test
+  void reload_ofBrokenRules_keepsTheLastGoodPolicy() throws Exception {
+    write(dir, "shop.yaml", POLICY.formatted("orders:read"));
+    Verdict verdict = Verdict.fromDirectory(dir, RuleFiles.STRONG_SECRETS);
+    CompiledPolicy good = verdict.policy();
+
+    write(dir, "shop.yaml", POLICY.formatted("orders:read").replace("permission:", "permision:"));
+    PolicyLoadException e = assertThrows(PolicyLoadException.class, verdict::reload);
+    assertTrue(e.diagnostics().stream().anyMatch(d -> d.code().equals("unknown_key")), e::getMessage);
+    assertSame(good, verdict.policy());
+    Identity reader = Identity.verified("u1", Set.of("orders:read"), Map.of());
+    assertTrue(verdict.decide("shop.http", Request.of("GET", "/orders/1"), reader).allow());
+  }
+}
