@@ -13,7 +13,8 @@ import java.util.Set;
 public final class Functions {
 
   /** Names expressions may call; the validator refuses any other call. */
-  static final Set<String> NAMES = Set.of("cidr", "lower", "upper", "size", "min", "max", "startsWith", "endsWith");
+  static final Set<String> NAMES = Set.of("cidr", "lower", "upper", "size", "min", "max", "startsWith", "endsWith",
+      "containsAny");
 
   private Functions() {}
 
@@ -61,6 +62,21 @@ public final class Functions {
 
   public static boolean endsWith(Object s, Object suffix) {
     return s != null && suffix != null && s.toString().endsWith(suffix.toString());
+  }
+
+  /**
+   * Whether the string {@code s} contains any of {@code needles} (a list of strings, typically from
+   * {@code data}): one pass per needle over a string computed once, where {@code a || b || c}
+   * would evaluate {@code s} three times.
+   */
+  public static boolean containsAny(Object s, Object needles) {
+    if (s == null) return false;
+    if (!(needles instanceof List<?> list)) throw new IllegalArgumentException("containsAny() takes a list of strings");
+    String text = s.toString();
+    for (Object needle : list) {
+      if (needle != null && text.contains(needle.toString())) return true;
+    }
+    return false;
   }
 
   private static int compare(Object a, Object b) {
