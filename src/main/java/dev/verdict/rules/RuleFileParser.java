@@ -4,10 +4,8 @@ import dev.verdict.Diagnostic;
 import dev.verdict.SourceLocation;
 import java.io.StringReader;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,13 +29,13 @@ final class RuleFileParser {
   static final Set<String> ALGORITHMS = Set.of(
       "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
       "ES256", "ES384", "ES512", "EdDSA");
-  private static final Set<String> TOP_KEYS = ordered("package", "identity", "data", "risk", "routes");
-  private static final Set<String> IDENTITY_KEYS = ordered("tokens", "algorithms", "secret", "public_key", "jwks",
+  private static final Set<String> TOP_KEYS = YamlNodes.ordered("package", "identity", "data", "risk", "routes");
+  private static final Set<String> IDENTITY_KEYS = YamlNodes.ordered("tokens", "algorithms", "secret", "public_key", "jwks",
       "issuer", "audience", "leeway", "permissions_claim");
-  private static final Set<String> RISK_KEYS = ordered("threshold", "signals");
-  private static final Set<String> ROUTE_KEYS = ordered("id", "path", "methods", "permission", "permissions", "when",
+  private static final Set<String> RISK_KEYS = YamlNodes.ordered("threshold", "signals");
+  private static final Set<String> ROUTE_KEYS = YamlNodes.ordered("id", "path", "methods", "permission", "permissions", "when",
       "effect", "public", "risk");
-  private static final Set<String> ROUTE_RISK_KEYS = ordered("threshold");
+  private static final Set<String> ROUTE_RISK_KEYS = YamlNodes.ordered("threshold");
   private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
       "TRACE", "CONNECT");
   private static final Pattern PACKAGE_NAME = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
@@ -48,10 +46,12 @@ final class RuleFileParser {
 
   private final RuleSet.Source source;
   private final List<Diagnostic> problems;
+  private final YamlNodes yaml;
 
   RuleFileParser(RuleSet.Source source, List<Diagnostic> problems) {
     this.source = source;
     this.problems = problems;
+    this.yaml = new YamlNodes(source.name(), problems);
   }
 
   /** The package, or {@code null} when the file is too broken to say which package it is. */
@@ -66,7 +66,7 @@ final class RuleFileParser {
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       String what = e.getProblem() != null ? e.getProblem() : e.getMessage();
-      problems.add(new Diagnostic(at(mark), "invalid_yaml", "invalid yaml: " + what.trim()));
+      problems.add(new Diagnostic(yaml.at(mark), "invalid_yaml", "invalid yaml: " + what.trim()));
       return null;
     } catch (YAMLException e) {
       problems.add(new Diagnostic(SourceLocation.of(source.name()), "invalid_yaml", "invalid yaml: " + e.getMessage()));
@@ -76,26 +76,26 @@ final class RuleFileParser {
       problems.add(new Diagnostic(SourceLocation.of(source.name()), "empty_file", "rule file is empty"));
       return null;
     }
-    Map<String, NodeTuple> top = mapping(root, "rule file", TOP_KEYS);
+    Map<String, NodeTuple> top = yaml.mapping(root, "rule file", TOP_KEYS);
     if (top == null) return null;
 
-    Located name = requiredString(top, root, "package");
+    Located name = yaml.requiredString(top, root, "package");
     if (name != null && !PACKAGE_NAME.matcher(name.value()).matches()) {
       problems.add(new Diagnostic(name.location(), "invalid_package",
           "package `" + name.value() + "` must be dotted lowercase words, like `shop.http`"));
     }
     IdentitySpec identity = top.containsKey("identity") ? identity(top.get("identity").getValueNode()) : null;
-    Map<String, Object> data = top.containsKey("data") ? data(top.get("data").getValueNode()) : Map.of();
+    Map<String, Object> data = top.containsKey("data") ? yaml.data(top.get("data").getValueNode()) : Map.of();
     if (data != null && !(data instanceof Map)) data = Map.of();
     RiskSpec risk = top.containsKey("risk") ? risk(top.get("risk").getValueNode())
         : new RiskSpec(RiskSpec.DEFAULT_THRESHOLD, List.of());
     List<RouteSpec> routes = top.containsKey("routes") ? routes(top.get("routes").getValueNode()) : List.of();
     if (!top.containsKey("routes")) {
-      problems.add(new Diagnostic(at(root), "missing_key", "missing key `routes`: a package without routes denies everything"));
+      problems.add(new Diagnostic(yaml.at(root), "missing_key", "missing key `routes`: a package without routes denies everything"));
     }
     boolean needsIdentity = routes.stream().anyMatch(r -> !r.isPublic() && r.effect() == RouteSpec.Effect.ALLOW);
     if (identity == null && needsIdentity) {
-      problems.add(new Diagnostic(at(root), "missing_key",
+      problems.add(new Diagnostic(yaml.at(root), "missing_key",
           "missing key `identity`: routes that are not public need a token to verify"));
     }
     if (name == null) return null;
@@ -105,69 +105,69 @@ final class RuleFileParser {
   // ---- sections -------------------------------------------------------------------------------
 
   private IdentitySpec identity(Node node) {
-    Map<String, NodeTuple> m = mapping(node, "`identity`", IDENTITY_KEYS);
+    Map<String, NodeTuple> m = yaml.mapping(node, "`identity`", IDENTITY_KEYS);
     if (m == null) return null;
-    List<String> tokens = m.containsKey("tokens") ? stringList(m.get("tokens").getValueNode(), "tokens")
+    List<String> tokens = m.containsKey("tokens") ? yaml.stringList(m.get("tokens").getValueNode(), "tokens")
         : List.of("cookie:access_token", "bearer");
     if (m.containsKey("tokens")) {
       for (String t : tokens) {
         if (!t.equals("bearer") && !(t.startsWith("cookie:") && t.length() > "cookie:".length())) {
-          problems.add(new Diagnostic(at(m.get("tokens").getValueNode()), "invalid_token_source",
+          problems.add(new Diagnostic(yaml.at(m.get("tokens").getValueNode()), "invalid_token_source",
               "unknown token source `" + t + "`; use `bearer` or `cookie:NAME`"));
         }
       }
     }
     List<String> algorithms = List.of();
     if (!m.containsKey("algorithms")) {
-      problems.add(new Diagnostic(at(node), "missing_key", "missing key `algorithms`: list the only algorithms tokens may use"));
+      problems.add(new Diagnostic(yaml.at(node), "missing_key", "missing key `algorithms`: list the only algorithms tokens may use"));
     } else {
       Node algNode = m.get("algorithms").getValueNode();
-      algorithms = stringList(algNode, "algorithms");
+      algorithms = yaml.stringList(algNode, "algorithms");
       for (String alg : algorithms) {
         if (alg.equalsIgnoreCase("none")) {
-          problems.add(new Diagnostic(at(algNode), "forbidden_algorithm", "algorithm `none` can never be allowed"));
+          problems.add(new Diagnostic(yaml.at(algNode), "forbidden_algorithm", "algorithm `none` can never be allowed"));
         } else if (!ALGORITHMS.contains(alg)) {
-          problems.add(new Diagnostic(at(algNode), "unknown_algorithm",
-              "unknown algorithm `" + alg + "`" + suggestion(alg, ALGORITHMS)));
+          problems.add(new Diagnostic(yaml.at(algNode), "unknown_algorithm",
+              "unknown algorithm `" + alg + "`" + YamlNodes.suggestion(alg, ALGORITHMS)));
         }
       }
       if (algorithms.isEmpty()) {
-        problems.add(new Diagnostic(at(algNode), "empty_list", "`algorithms` must name at least one algorithm"));
+        problems.add(new Diagnostic(yaml.at(algNode), "empty_list", "`algorithms` must name at least one algorithm"));
       }
     }
-    Located secret = optionalString(m, "secret");
-    Located publicKey = optionalString(m, "public_key");
-    Located jwks = optionalString(m, "jwks");
+    Located secret = yaml.optionalString(m, "secret");
+    Located publicKey = yaml.optionalString(m, "public_key");
+    Located jwks = yaml.optionalString(m, "jwks");
     boolean hmac = algorithms.stream().anyMatch(a -> a.startsWith("HS"));
     // Only known algorithms ask for a key: `none` or a typo already has its own diagnostic.
     boolean asymmetric = algorithms.stream().anyMatch(a -> ALGORITHMS.contains(a) && !a.startsWith("HS"));
     if (hmac && secret == null) {
-      problems.add(new Diagnostic(at(node), "missing_key", "missing key `secret`: HMAC algorithms need a shared secret"));
+      problems.add(new Diagnostic(yaml.at(node), "missing_key", "missing key `secret`: HMAC algorithms need a shared secret"));
     }
     if (asymmetric && publicKey == null && jwks == null) {
-      problems.add(new Diagnostic(at(node), "missing_key",
+      problems.add(new Diagnostic(yaml.at(node), "missing_key",
           "missing key `public_key` or `jwks`: signature algorithms need a public key"));
     }
     if (secret != null && !hmac) {
       problems.add(new Diagnostic(secret.location(), "unused_key",
           "`secret` is set but no HMAC algorithm (`HS256`, ...) is allowed"));
     }
-    Located issuer = optionalString(m, "issuer");
+    Located issuer = yaml.optionalString(m, "issuer");
     List<String> audience = List.of();
     if (m.containsKey("audience")) {
       Node a = m.get("audience").getValueNode();
-      audience = a instanceof SequenceNode ? stringList(a, "audience") : List.of(scalar(a, "audience").value());
+      audience = a instanceof SequenceNode ? yaml.stringList(a, "audience") : List.of(yaml.scalar(a, "audience").value());
     }
     long leeway = 0;
-    Located leewayText = optionalString(m, "leeway");
+    Located leewayText = yaml.optionalString(m, "leeway");
     if (leewayText != null) leeway = durationSeconds(leewayText);
-    Located claim = optionalString(m, "permissions_claim");
-    return new IdentitySpec(at(node), tokens, algorithms, secret, publicKey, jwks,
+    Located claim = yaml.optionalString(m, "permissions_claim");
+    return new IdentitySpec(yaml.at(node), tokens, algorithms, secret, publicKey, jwks,
         issuer == null ? null : issuer.value(), audience, leeway, claim == null ? "permissions" : claim.value());
   }
 
   private RiskSpec risk(Node node) {
-    Map<String, NodeTuple> m = mapping(node, "`risk`", RISK_KEYS);
+    Map<String, NodeTuple> m = yaml.mapping(node, "`risk`", RISK_KEYS);
     if (m == null) return new RiskSpec(RiskSpec.DEFAULT_THRESHOLD, List.of());
     int threshold = m.containsKey("threshold") ? threshold(m.get("threshold").getValueNode()) : RiskSpec.DEFAULT_THRESHOLD;
     List<RiskSpec.Signal> signals = new ArrayList<>();
@@ -176,7 +176,7 @@ final class RuleFileParser {
       if (sNode instanceof MappingNode sm) {
         Set<String> seen = new HashSet<>();
         for (NodeTuple t : sm.getValue()) {
-          Located name = scalar(t.getKeyNode(), "signal name");
+          Located name = yaml.scalar(t.getKeyNode(), "signal name");
           if (name == null) continue;
           if (!IDENTIFIER.matcher(name.value()).matches()) {
             problems.add(new Diagnostic(name.location(), "invalid_signal_name",
@@ -190,7 +190,7 @@ final class RuleFileParser {
           if (expr != null) signals.add(new RiskSpec.Signal(name, expr));
         }
       } else {
-        problems.add(new Diagnostic(at(sNode), "wrong_type", "`signals` must be a mapping of name to expression"));
+        problems.add(new Diagnostic(yaml.at(sNode), "wrong_type", "`signals` must be a mapping of name to expression"));
       }
     }
     return new RiskSpec(threshold, signals);
@@ -198,7 +198,7 @@ final class RuleFileParser {
 
   private List<RouteSpec> routes(Node node) {
     if (!(node instanceof SequenceNode seq)) {
-      problems.add(new Diagnostic(at(node), "wrong_type", "`routes` must be a list"));
+      problems.add(new Diagnostic(yaml.at(node), "wrong_type", "`routes` must be a list"));
       return List.of();
     }
     List<RouteSpec> routes = new ArrayList<>();
@@ -218,46 +218,46 @@ final class RuleFileParser {
   }
 
   private RouteSpec route(Node node) {
-    Map<String, NodeTuple> m = mapping(node, "a route", ROUTE_KEYS);
+    Map<String, NodeTuple> m = yaml.mapping(node, "a route", ROUTE_KEYS);
     if (m == null) return null;
-    Located id = requiredString(m, node, "id");
+    Located id = yaml.requiredString(m, node, "id");
     if (id != null && !ROUTE_ID.matcher(id.value()).matches()) {
       problems.add(new Diagnostic(id.location(), "invalid_route_id",
           "route id `" + id.value() + "` may hold letters, digits, `_`, `.`, `:` and `-`"));
     }
-    Located path = requiredString(m, node, "path");
+    Located path = yaml.requiredString(m, node, "path");
     Set<String> methods = new LinkedHashSet<>();
     if (m.containsKey("methods")) {
       Node mNode = m.get("methods").getValueNode();
-      for (String method : stringList(mNode, "methods")) {
+      for (String method : yaml.stringList(mNode, "methods")) {
         String upper = method.toUpperCase(java.util.Locale.ROOT);
         if (!METHODS.contains(upper)) {
-          problems.add(new Diagnostic(at(mNode), "unknown_method", "unknown http method `" + method + "`"));
+          problems.add(new Diagnostic(yaml.at(mNode), "unknown_method", "unknown http method `" + method + "`"));
         } else if (!methods.add(upper)) {
-          problems.add(new Diagnostic(at(mNode), "duplicate_method", "method `" + upper + "` is listed twice"));
+          problems.add(new Diagnostic(yaml.at(mNode), "duplicate_method", "method `" + upper + "` is listed twice"));
         }
       }
       if (methods.isEmpty() && mNode instanceof SequenceNode) {
-        problems.add(new Diagnostic(at(mNode), "empty_list", "`methods` is empty; leave it out to match every method"));
+        problems.add(new Diagnostic(yaml.at(mNode), "empty_list", "`methods` is empty; leave it out to match every method"));
       }
     }
     List<String> permissions = new ArrayList<>();
     if (m.containsKey("permission") && m.containsKey("permissions")) {
-      problems.add(new Diagnostic(at(m.get("permissions").getKeyNode()), "conflicting_keys",
+      problems.add(new Diagnostic(yaml.at(m.get("permissions").getKeyNode()), "conflicting_keys",
           "use `permission` or `permissions`, not both"));
     }
     if (m.containsKey("permission")) {
-      Located p = scalar(m.get("permission").getValueNode(), "permission");
+      Located p = yaml.scalar(m.get("permission").getValueNode(), "permission");
       if (p != null) permissions.add(permission(p));
     }
     if (m.containsKey("permissions")) {
       Node pNode = m.get("permissions").getValueNode();
-      for (String p : stringList(pNode, "permissions")) permissions.add(permission(new Located(p, at(pNode))));
+      for (String p : yaml.stringList(pNode, "permissions")) permissions.add(permission(new Located(p, yaml.at(pNode))));
     }
     Located when = m.containsKey("when") ? expression(m.get("when").getValueNode(), "`when`") : null;
     RouteSpec.Effect effect = RouteSpec.Effect.ALLOW;
     if (m.containsKey("effect")) {
-      Located e = scalar(m.get("effect").getValueNode(), "effect");
+      Located e = yaml.scalar(m.get("effect").getValueNode(), "effect");
       if (e != null) {
         switch (e.value()) {
           case "allow" -> effect = RouteSpec.Effect.ALLOW;
@@ -267,13 +267,13 @@ final class RuleFileParser {
         }
       }
     }
-    boolean isPublic = m.containsKey("public") && bool(m.get("public").getValueNode(), "public");
+    boolean isPublic = m.containsKey("public") && yaml.bool(m.get("public").getValueNode(), "public");
     Integer routeThreshold = null;
     if (m.containsKey("risk")) {
-      Map<String, NodeTuple> r = mapping(m.get("risk").getValueNode(), "route `risk`", ROUTE_RISK_KEYS);
+      Map<String, NodeTuple> r = yaml.mapping(m.get("risk").getValueNode(), "route `risk`", ROUTE_RISK_KEYS);
       if (r != null && r.containsKey("threshold")) routeThreshold = threshold(r.get("threshold").getValueNode());
     }
-    SourceLocation where = at(node);
+    SourceLocation where = yaml.at(node);
     if (effect == RouteSpec.Effect.DENY && (!permissions.isEmpty() || when != null || isPublic)) {
       problems.add(new Diagnostic(where, "deny_with_conditions",
           "a route with `effect: deny` denies outright; remove `permission(s)`, `when` and `public`"));
@@ -292,89 +292,16 @@ final class RuleFileParser {
 
   // ---- typed readers --------------------------------------------------------------------------
 
-  private Map<String, NodeTuple> mapping(Node node, String what, Set<String> allowed) {
-    if (!(node instanceof MappingNode mapping)) {
-      problems.add(new Diagnostic(at(node), "wrong_type", what + " must be a mapping"));
-      return null;
-    }
-    Map<String, NodeTuple> result = new LinkedHashMap<>();
-    for (NodeTuple t : mapping.getValue()) {
-      Located key = scalar(t.getKeyNode(), "key");
-      if (key == null) continue;
-      if (!allowed.contains(key.value())) {
-        problems.add(new Diagnostic(key.location(), "unknown_key",
-            "unknown key `" + key.value() + "`" + suggestion(key.value(), allowed)));
-        continue;
-      }
-      if (result.putIfAbsent(key.value(), t) != null) {
-        problems.add(new Diagnostic(key.location(), "duplicate_key", "duplicate key `" + key.value() + "`"));
-      }
-    }
-    return result;
-  }
-
-  private Located requiredString(Map<String, NodeTuple> m, Node owner, String key) {
-    if (!m.containsKey(key)) {
-      problems.add(new Diagnostic(at(owner), "missing_key", "missing key `" + key + "`"));
-      return null;
-    }
-    Located value = scalar(m.get(key).getValueNode(), key);
-    if (value != null && value.value().isBlank()) {
-      problems.add(new Diagnostic(value.location(), "empty_value", "`" + key + "` must not be empty"));
-      return null;
-    }
-    return value;
-  }
-
-  private Located optionalString(Map<String, NodeTuple> m, String key) {
-    if (!m.containsKey(key)) return null;
-    Located value = scalar(m.get(key).getValueNode(), key);
-    if (value != null && value.value().isBlank()) {
-      problems.add(new Diagnostic(value.location(), "empty_value", "`" + key + "` must not be empty"));
-      return null;
-    }
-    return value;
-  }
-
-  private Located scalar(Node node, String what) {
-    if (!(node instanceof ScalarNode s) || Tag.NULL.equals(node.getTag())) {
-      problems.add(new Diagnostic(at(node), "wrong_type", what + " must be a single value"));
-      return null;
-    }
-    return new Located(s.getValue(), at(node));
-  }
-
   private Located expression(Node node, String what) {
     if (!(node instanceof ScalarNode s) || !Tag.STR.equals(node.getTag())) {
-      problems.add(new Diagnostic(at(node), "wrong_type", what + " must be an expression in a string"));
+      problems.add(new Diagnostic(yaml.at(node), "wrong_type", what + " must be an expression in a string"));
       return null;
     }
     if (s.getValue().isBlank()) {
-      problems.add(new Diagnostic(at(node), "empty_value", what + " must not be empty"));
+      problems.add(new Diagnostic(yaml.at(node), "empty_value", what + " must not be empty"));
       return null;
     }
-    return new Located(s.getValue(), at(node));
-  }
-
-  private List<String> stringList(Node node, String what) {
-    if (!(node instanceof SequenceNode seq)) {
-      problems.add(new Diagnostic(at(node), "wrong_type", "`" + what + "` must be a list"));
-      return List.of();
-    }
-    List<String> out = new ArrayList<>();
-    for (Node item : seq.getValue()) {
-      Located v = scalar(item, "each item of `" + what + "`");
-      if (v != null) out.add(v.value());
-    }
-    return out;
-  }
-
-  private boolean bool(Node node, String what) {
-    if (node instanceof ScalarNode s && Tag.BOOL.equals(node.getTag())) {
-      return Boolean.parseBoolean(s.getValue().toLowerCase(java.util.Locale.ROOT));
-    }
-    problems.add(new Diagnostic(at(node), "wrong_type", "`" + what + "` must be `true` or `false`"));
-    return false;
+    return new Located(s.getValue(), yaml.at(node));
   }
 
   private int threshold(Node node) {
@@ -386,7 +313,7 @@ final class RuleFileParser {
         // reported below
       }
     }
-    problems.add(new Diagnostic(at(node), "invalid_threshold", "`threshold` must be a whole number from 0 to 100"));
+    problems.add(new Diagnostic(yaml.at(node), "invalid_threshold", "`threshold` must be a whole number from 0 to 100"));
     return RiskSpec.DEFAULT_THRESHOLD;
   }
 
@@ -413,100 +340,5 @@ final class RuleFileParser {
       case "h" -> n * 3600;
       default -> n;
     };
-  }
-
-  /** YAML data → immutable Java values (maps, lists, strings, longs, doubles, booleans). */
-  private Map<String, Object> data(Node node) {
-    Object value = dataValue(node, 0);
-    if (!(value instanceof Map)) {
-      problems.add(new Diagnostic(at(node), "wrong_type", "`data` must be a mapping"));
-      return Map.of();
-    }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> map = (Map<String, Object>) value;
-    return map;
-  }
-
-  private Object dataValue(Node node, int depth) {
-    if (depth > 32) {
-      problems.add(new Diagnostic(at(node), "too_deep", "`data` is nested more than 32 levels"));
-      return null;
-    }
-    if (node instanceof MappingNode mapping) {
-      Map<String, Object> out = new LinkedHashMap<>();
-      for (NodeTuple t : mapping.getValue()) {
-        Located key = scalar(t.getKeyNode(), "a `data` key");
-        if (key == null) continue;
-        if (out.containsKey(key.value())) {
-          problems.add(new Diagnostic(key.location(), "duplicate_key", "duplicate key `" + key.value() + "`"));
-          continue;
-        }
-        out.put(key.value(), dataValue(t.getValueNode(), depth + 1));
-      }
-      return Collections.unmodifiableMap(out);
-    }
-    if (node instanceof SequenceNode seq) {
-      List<Object> out = new ArrayList<>();
-      for (Node item : seq.getValue()) out.add(dataValue(item, depth + 1));
-      return Collections.unmodifiableList(out);
-    }
-    ScalarNode s = (ScalarNode) node;
-    Tag tag = s.getTag();
-    try {
-      if (Tag.NULL.equals(tag)) return null;
-      if (Tag.BOOL.equals(tag)) return Boolean.parseBoolean(s.getValue().toLowerCase(java.util.Locale.ROOT));
-      if (Tag.INT.equals(tag)) return Long.parseLong(s.getValue().replace("_", ""));
-      if (Tag.FLOAT.equals(tag)) return Double.parseDouble(s.getValue().replace("_", ""));
-    } catch (NumberFormatException e) {
-      return s.getValue();
-    }
-    return s.getValue();
-  }
-
-  // ---- helpers --------------------------------------------------------------------------------
-
-  private SourceLocation at(Node node) {
-    return at(node.getStartMark());
-  }
-
-  private SourceLocation at(Mark mark) {
-    return mark == null ? SourceLocation.of(source.name())
-        : new SourceLocation(source.name(), mark.getLine() + 1, mark.getColumn() + 1);
-  }
-
-  private static Set<String> ordered(String... keys) {
-    return Collections.unmodifiableSet(new LinkedHashSet<>(List.of(keys)));
-  }
-
-  /** {@code "; did you mean `x`?"} when one known word is within two edits, else empty. */
-  static String suggestion(String input, Set<String> known) {
-    String best = null;
-    int bestDistance = 3;
-    for (String candidate : known) {
-      int d = editDistance(input.toLowerCase(java.util.Locale.ROOT), candidate.toLowerCase(java.util.Locale.ROOT));
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = candidate;
-      }
-    }
-    return best == null ? "; expected one of " + String.join(", ", known.stream().map(k -> "`" + k + "`").toList())
-        : "; did you mean `" + best + "`?";
-  }
-
-  private static int editDistance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) prev[j] = j;
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return prev[b.length()];
   }
 }
