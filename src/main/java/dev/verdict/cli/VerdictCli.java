@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code java -jar target/verdict.jar}. */
 @Command(name = "verdict", mixinStandardHelpOptions = true, version = "verdict 0.1.0",
     description = "Zero-trust policy decision point: check rule files, mint dev tokens, evaluate requests, serve the sidecar.",
-    subcommands = {ServeCommand.class, CheckCommand.class, TokenCommand.class, EvalCommand.class,
+    subcommands = {ServeCommand.class, CheckCommand.class, TestCommand.class, TokenCommand.class, EvalCommand.class,
         CommandLine.HelpCommand.class})
 public final class VerdictCli {
 

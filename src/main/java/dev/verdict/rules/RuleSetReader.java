@@ -98,14 +98,14 @@ public final class RuleSetReader {
     return new RuleSet(packages, sources);
   }
 
-  private static boolean hasHiddenPart(Path relative) {
+  static boolean hasHiddenPart(Path relative) {
     for (Path part : relative) {
       if (part.toString().startsWith(".")) return true;
     }
     return false;
   }
 
-  private static String displayName(Path file) {
+  static String displayName(Path file) {
     Path cwd = Path.of("").toAbsolutePath();
     Path abs = file.toAbsolutePath().normalize();
     return abs.startsWith(cwd) ? cwd.relativize(abs).toString() : abs.toString();

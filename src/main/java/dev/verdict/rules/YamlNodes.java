@@ -40,7 +40,7 @@ final class YamlNodes {
     for (NodeTuple t : mapping.getValue()) {
       Located key = scalar(t.getKeyNode(), "key");
       if (key == null) continue;
-      if (!allowed.contains(key.value())) {
+      if (allowed != null && !allowed.contains(key.value())) {
         problems.add(new Diagnostic(key.location(), "unknown_key",
             "unknown key `" + key.value() + "`" + suggestion(key.value(), allowed)));
         continue;

@@ -122,4 +122,30 @@ class CliTest {
   void unknownSubcommand_isAUsageError() {
     assertEquals(2, run("frobnicate").exit);
   }
+
+  @Test
+  void test_shippedCases_pass_andEndWithTheSummaryLine() throws Exception {
+    Path rules = moltbotWithFileSecret();
+    Files.copy(Path.of("rules/moltbot.test.yaml"), rules.resolve("moltbot.test.yaml"));
+    Run r = run("test", rules.toString());
+    assertEquals(0, r.exit, r.out);
+    assertTrue(r.out.strip().matches("(?s).*\\n?\\d+ passed, 0 failed"), r.out);
+  }
+
+  @Test
+  void test_failingCase_exits1_withTheDiffAndPosition() throws Exception {
+    Path rules = moltbotWithFileSecret();
+    Files.writeString(rules.resolve("wrong.test.yaml"), String.join("\n",
+        "cases:",
+        "  - name: health is claimed to deny",
+        "    request: {method: GET, path: /health}",
+        "    expect: {allow: false}",
+        ""));
+    Run r = run("test", rules.toString());
+    assertEquals(1, r.exit);
+    assertTrue(r.out.contains("wrong.test.yaml:2:11: health is claimed to deny"), r.out);
+    assertTrue(r.out.contains("allow: expected `false`, got `true`"), r.out);
+    assertTrue(r.out.contains("routes no case exercised in moltbot.http: read-bots"), r.out);
+    assertTrue(r.out.strip().endsWith("0 passed, 1 failed"), r.out);
+  }
 }
