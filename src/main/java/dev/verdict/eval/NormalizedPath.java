@@ -76,8 +76,13 @@ public record NormalizedPath(String path, String[] segments) {
       int lo = Character.digit(raw.charAt(i + 2), 16);
       if (hi < 0 || lo < 0) return null;
       char value = (char) (hi * 16 + lo);
-      // Encoded separators, NUL and encoded dots are how path-matcher bypasses are built.
-      if (value == '/' || value == '\\' || value == '.' || value < 0x20 || value == 0x7f) return null;
+      // Encoded separators, NUL, dots and `;` are how path-matcher bypasses are built: the PDP and
+      // the service behind it would disagree on where segments end.
+      if (value == '/' || value == '\\' || value == '.' || value == ';' || value < 0x20 || value == 0x7f) return null;
+      // Double encoding (`%252e`): a second decoder further down the chain would see `%2e`.
+      if (value == '%' && i + 4 < to && Character.digit(raw.charAt(i + 3), 16) >= 0
+          && Character.digit(raw.charAt(i + 4), 16) >= 0) return null;
+      if (value >= 0x80 && !validUtf8Run(raw, i, to)) return null;
       if (decoded == null) decoded = new StringBuilder(to - from).append(raw, from, i);
       if (isUnreserved(value)) {
         decoded.append(value);
@@ -87,6 +92,41 @@ public record NormalizedPath(String path, String[] segments) {
       i += 2;
     }
     return decoded == null ? raw.substring(from, to) : decoded.toString();
+  }
+
+  /**
+   * Whether the run of escaped non-ASCII bytes starting at {@code start} is well-formed UTF-8.
+   * Overlong forms such as {@code %C0%AE} (a dot) have been used to smuggle separators past filters.
+   */
+  private static boolean validUtf8Run(String raw, int start, int to) {
+    int i = start;
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(8);
+    while (i + 2 < to && raw.charAt(i) == '%') {
+      int hi = Character.digit(raw.charAt(i + 1), 16);
+      int lo = Character.digit(raw.charAt(i + 2), 16);
+      if (hi < 0 || lo < 0 || hi < 8) break;
+      bytes.write(hi * 16 + lo);
+      i += 3;
+    }
+    // Only the first character's bytes need to be complete here; later ones are checked when the
+    // scan reaches them, so validate the whole run once at its start and accept continuations.
+    if (isContinuation(raw, start)) return true;
+    try {
+      java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(bytes.toByteArray()));
+      return true;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  /** Whether the escape at {@code i} continues a run of escaped non-ASCII bytes begun before it. */
+  private static boolean isContinuation(String raw, int i) {
+    if (i < 3 || raw.charAt(i - 3) != '%') return false;
+    int hi = Character.digit(raw.charAt(i - 2), 16);
+    return hi >= 8;
   }
 
   private static boolean isUnreserved(char c) {
