@@ -99,12 +99,30 @@ public final class PolicyCompiler {
           r.effect() == RouteSpec.Effect.DENY, r.isPublic(), threshold);
       (route.deny() ? denies : allows).add(route);
     }
+    reportShadowed(spec, allows, denies, problems);
     Map<String, Object> data = prepareData(spec.data());
     if (problems.size() > before) return null;
     List<CompiledRoute> all = new ArrayList<>(allows);
     all.addAll(denies);
     return new CompiledPackage(spec.name().value(), spec.decisionPath(), spec.file(), identity, data,
         spec.risk().threshold(), signals, RouteMatchers.indexed(allows), RouteMatchers.indexed(denies), all);
+  }
+
+  /** An allow route that a deny route overrides for every path and method it could match is dead code. */
+  private static void reportShadowed(PackageSpec spec, List<CompiledRoute> allows, List<CompiledRoute> denies,
+                                     List<Diagnostic> problems) {
+    for (CompiledRoute allow : allows) {
+      for (CompiledRoute deny : denies) {
+        boolean methodsCovered = deny.methods().isEmpty()
+            || (!allow.methods().isEmpty() && deny.methods().containsAll(allow.methods()));
+        if (methodsCovered && deny.pattern().covers(allow.pattern())) {
+          RouteSpec written = spec.routes().stream().filter(r -> r.id().value().equals(allow.id())).findFirst().orElseThrow();
+          problems.add(new Diagnostic(written.location(), "unreachable_route", "route `" + allow.id()
+              + "` can never allow: deny route `" + deny.id() + "` (`" + deny.pattern() + "`) overrides it on every path"));
+          break;
+        }
+      }
+    }
   }
 
   private static boolean overlaps(RouteSpec a, RouteSpec b) {

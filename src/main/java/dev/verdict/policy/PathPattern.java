@@ -112,6 +112,24 @@ public final class PathPattern {
 
   private static final int END_RANK = 4;
 
+  /**
+   * Whether every path {@code other} matches is also matched by this pattern. Used at load time
+   * to find routes that a deny route makes unreachable.
+   */
+  public boolean covers(PathPattern other) {
+    List<Segment> mine = segments;
+    List<Segment> theirs = other.segments;
+    for (int i = 0; i < mine.size(); i++) {
+      Kind k = mine.get(i).kind();
+      if (k == Kind.DOUBLE_STAR) return true; // everything from here on, including nothing
+      if (i >= theirs.size()) return false;
+      Segment t = theirs.get(i);
+      if (t.kind() == Kind.DOUBLE_STAR) return false; // they also match paths that end here
+      if (k == Kind.LITERAL && !(t.kind() == Kind.LITERAL && t.value().equals(mine.get(i).value()))) return false;
+    }
+    return theirs.size() == mine.size();
+  }
+
   /** Parameter names in order, for diagnostics and docs. */
   public List<String> paramNames() {
     List<String> names = new ArrayList<>();
