@@ -66,7 +66,7 @@ final class RuleFileParser {
     } catch (MarkedYAMLException e) {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       String what = e.getProblem() != null ? e.getProblem() : e.getMessage();
-      problems.add(new Diagnostic(yaml.at(mark), "invalid_yaml", "invalid yaml: " + what.trim()));
+      problems.add(new Diagnostic(yaml.at(mark), "invalid_yaml", "invalid yaml: " + what.trim() + hint(mark)));
       return null;
     } catch (YAMLException e) {
       problems.add(new Diagnostic(SourceLocation.of(source.name()), "invalid_yaml", "invalid yaml: " + e.getMessage()));
@@ -323,6 +323,15 @@ final class RuleFileParser {
           "permission `" + p.value() + "` must be one word without spaces or commas"));
     }
     return p.value();
+  }
+
+  /** A `{param}` inside a `{...}` flow mapping is the most common way to break a rule file. */
+  private String hint(Mark mark) {
+    if (mark == null) return "";
+    String[] lines = source.content().split("\n", -1);
+    String line = mark.getLine() < lines.length ? lines[mark.getLine()] : "";
+    return line.contains("path:") && line.matches(".*\\{[A-Za-z_].*") && !line.matches(".*path: *[\"'].*")
+        ? "; quote a path that holds `{param}`, e.g. `path: \"/bots/{id}\"`" : "";
   }
 
   private long durationSeconds(Located text) {

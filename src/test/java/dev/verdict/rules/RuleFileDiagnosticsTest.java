@@ -396,6 +396,17 @@ class RuleFileDiagnosticsTest {
     assertEquals(List.of(file()), RuleFiles.compile(dir).files());
   }
 
+  @Test
+  void unquotedParamInAFlowMapping_isInvalidYaml_withAHintToQuoteThePath() throws Exception {
+    Path file = RuleFiles.write(dir, "flow.yaml", String.join("\n",
+        "package: shop.http",
+        "routes:",
+        "  - {id: r, path: /bots/{id}, public: true}",
+        ""));
+    assertEquals(List.of(RuleFiles.display(file) + ":3:25: error[invalid_yaml]: invalid yaml: expected ',' or '}', but got {"
+        + "; quote a path that holds `{param}`, e.g. `path: \"/bots/{id}\"`"), RuleFiles.rendered(diagnostics(dir)));
+  }
+
   @Nested
   class TheMoltbotRules {
 
