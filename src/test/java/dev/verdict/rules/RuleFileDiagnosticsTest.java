@@ -423,15 +423,24 @@ class RuleFileDiagnosticsTest {
       assertEquals(80, pkg.riskThreshold());
     }
 
+    /** The line of `secret:` in the example, found rather than hard-coded so comments above it can change. */
+    private int secretLine() throws IOException {
+      List<String> lines = Files.readAllLines(MOLTBOT_RULES.resolve("moltbot.yaml"), StandardCharsets.UTF_8);
+      for (int i = 0; i < lines.size(); i++) {
+        if (lines.get(i).startsWith("  secret: ${env:VERDICT_JWT_SECRET}")) return i + 1;
+      }
+      throw new AssertionError("no `secret: ${env:VERDICT_JWT_SECRET}` line in rules/moltbot.yaml");
+    }
+
     @Test
-    void withoutTheSecretVariable_isMissingSecret_atLineTen() {
-      assertEquals(List.of("rules/moltbot.yaml:10:11: error[missing_secret]: environment variable"
+    void withoutTheSecretVariable_isMissingSecret_atTheSecret() throws IOException {
+      assertEquals(List.of("rules/moltbot.yaml:" + secretLine() + ":11: error[missing_secret]: environment variable"
           + " `VERDICT_JWT_SECRET` named by `secret` is not set"), rendered(diagnostics(MOLTBOT_RULES, name -> null)));
     }
 
     @Test
-    void withA31ByteSecret_isWeakSecret_atLineTen() {
-      assertEquals(List.of("rules/moltbot.yaml:10:11: error[weak_secret]: secret is 31 bytes;"
+    void withA31ByteSecret_isWeakSecret_atTheSecret() throws IOException {
+      assertEquals(List.of("rules/moltbot.yaml:" + secretLine() + ":11: error[weak_secret]: secret is 31 bytes;"
               + " the HMAC algorithms allowed need at least 32"),
           rendered(diagnostics(MOLTBOT_RULES, name -> "VERDICT_JWT_SECRET".equals(name) ? "k".repeat(31) : null)));
     }
