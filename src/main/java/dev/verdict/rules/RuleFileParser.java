@@ -110,6 +110,10 @@ final class RuleFileParser {
     List<String> tokens = m.containsKey("tokens") ? yaml.stringList(m.get("tokens").getValueNode(), "tokens")
         : List.of("cookie:access_token", "bearer");
     if (m.containsKey("tokens")) {
+      if (tokens.isEmpty() && m.get("tokens").getValueNode() instanceof SequenceNode) {
+        problems.add(new Diagnostic(yaml.at(m.get("tokens").getValueNode()), "empty_list",
+            "`tokens` is empty, so no token could ever be found; leave it out for `[cookie:access_token, bearer]`"));
+      }
       for (String t : tokens) {
         if (!t.equals("bearer") && !(t.startsWith("cookie:") && t.length() > "cookie:".length())) {
           problems.add(new Diagnostic(yaml.at(m.get("tokens").getValueNode()), "invalid_token_source",

@@ -97,8 +97,14 @@ final class YamlNodes {
   }
 
   boolean bool(Node node, String what) {
+    // YAML 1.1 also reads yes/no/on/off as booleans; Boolean.parseBoolean would turn `yes` into
+    // false. Only the spelled-out words are accepted, so no value means something unintended.
     if (node instanceof ScalarNode s && Tag.BOOL.equals(node.getTag())) {
-      return Boolean.parseBoolean(s.getValue().toLowerCase(java.util.Locale.ROOT));
+      String v = s.getValue().toLowerCase(java.util.Locale.ROOT);
+      if (v.equals("true") || v.equals("false")) return v.equals("true");
+      problems.add(new Diagnostic(at(node), "wrong_type",
+          "`" + what + "` must be `true` or `false`, not `" + s.getValue() + "`"));
+      return false;
     }
     problems.add(new Diagnostic(at(node), "wrong_type", "`" + what + "` must be `true` or `false`"));
     return false;

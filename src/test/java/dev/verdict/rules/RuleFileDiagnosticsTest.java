@@ -407,6 +407,34 @@ class RuleFileDiagnosticsTest {
         + "; quote a path that holds `{param}`, e.g. `path: \"/bots/{id}\"`"), RuleFiles.rendered(diagnostics(dir)));
   }
 
+  @Test
+  void yaml11Boolean_yes_isRefused_ratherThanReadAsFalse() throws Exception {
+    Path file = RuleFiles.write(dir, "yes.yaml", String.join("\n",
+        "package: shop.http",
+        "routes:",
+        "  - id: health",
+        "    path: /health",
+        "    public: yes",
+        ""));
+    assertEquals(List.of(RuleFiles.display(file) + ":5:13: error[wrong_type]: `public` must be `true` or `false`, not `yes`"),
+        RuleFiles.rendered(diagnostics(dir)).stream().filter(d -> d.contains("wrong_type")).toList());
+  }
+
+  @Test
+  void emptyTokenSources_areRefused() throws Exception {
+    Path file = RuleFiles.write(dir, "tokens.yaml", String.join("\n",
+        "package: shop.http",
+        "identity:",
+        "  tokens: []",
+        "  algorithms: [HS256]",
+        "  secret: ${env:S}",
+        "routes:",
+        "  - {id: r, path: /r, permission: p}",
+        ""));
+    assertEquals(List.of(RuleFiles.display(file) + ":3:11: error[empty_list]: `tokens` is empty, so no token could ever"
+        + " be found; leave it out for `[cookie:access_token, bearer]`"), RuleFiles.rendered(diagnostics(dir)));
+  }
+
   @Nested
   class TheMoltbotRules {
 
