@@ -58,7 +58,8 @@ final class KeyResolver {
     List<Map<String, Object>> jwks = List.of();
     if (spec.jwks() != null) jwks = jwks(spec, baseDir);
     return new IdentityConfig(spec.location(), spec.tokens(), spec.algorithms(), secret, pem, jwks,
-        spec.issuer(), spec.audience(), spec.leewaySeconds(), spec.permissionsClaim());
+        spec.issuer(), spec.audience(), spec.leewaySeconds(), spec.permissionsClaim(), spec.rolesClaim(),
+        spec.roles(), spec.requiredClaims(), spec.requireExp());
   }
 
   private String secret(Located ref, Path baseDir) {

@@ -16,22 +16,37 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class IdentityVerifiers {
 
   private final Vertx vertx;
+  private final TokenVerifier.Options options;
   private final Map<IdentityConfig, TokenVerifier> verifiers = new ConcurrentHashMap<>();
 
-  private IdentityVerifiers(Vertx vertx) {
+  private IdentityVerifiers(Vertx vertx, TokenVerifier.Options options) {
     this.vertx = vertx;
+    this.options = options;
   }
 
+  /** Verifiers with the system clock, a 10,000-token cache each, and a fresh in-memory revocation list. */
   public static IdentityVerifiers create(Vertx vertx) {
-    return new IdentityVerifiers(vertx);
+    return new IdentityVerifiers(vertx, TokenVerifier.Options.defaults().withRevocations(RevocationList.inMemory()));
+  }
+
+  public static IdentityVerifiers create(Vertx vertx, TokenVerifier.Options options) {
+    return new IdentityVerifiers(vertx, options);
+  }
+
+  /** The revocation list every verifier consults. */
+  public RevocationList revocations() {
+    return options.revocations();
   }
 
   /** The verifier for {@code pkg}, or {@code null} when the package has no identity section. */
   public TokenVerifier forPackage(CompiledPackage pkg) {
-    IdentityConfig config = pkg.identity();
-    if (config == null) return null;
+    return pkg.identity() == null ? null : forConfig(pkg.identity());
+  }
+
+  /** The verifier for these settings; equal settings (same keys) share one verifier and its cache. */
+  public TokenVerifier forConfig(IdentityConfig config) {
     if (verifiers.size() > 64) verifiers.clear(); // reloads with changing keys must not grow this forever
-    return verifiers.computeIfAbsent(config, c -> TokenVerifier.create(vertx, c));
+    return verifiers.computeIfAbsent(config, c -> TokenVerifier.create(vertx, c, options));
   }
 
   /** Verifies the request's token for {@code pkg}; a package without identity sees everyone as anonymous. */

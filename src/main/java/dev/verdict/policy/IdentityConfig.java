@@ -13,6 +13,10 @@ import java.util.Map;
  * @param publicKeyPem    for RS/PS/ES/EdDSA from a PEM, or {@code null}
  * @param jwks            keys of a JWKS document as plain maps, or empty
  * @param audience        accepted audiences; empty = not checked
+ * @param rolesClaim      claim holding role names, or {@code null}
+ * @param roles           permissions granted by each role
+ * @param requiredClaims  claims every token must carry
+ * @param requireExp      whether tokens without {@code exp} are refused
  */
 public record IdentityConfig(
     SourceLocation location,
@@ -24,13 +28,26 @@ public record IdentityConfig(
     String issuer,
     List<String> audience,
     long leewaySeconds,
-    String permissionsClaim) {
+    String permissionsClaim,
+    String rolesClaim,
+    Map<String, List<String>> roles,
+    List<String> requiredClaims,
+    boolean requireExp) {
 
   public IdentityConfig {
     tokens = List.copyOf(tokens);
     algorithms = List.copyOf(algorithms);
     jwks = List.copyOf(jwks);
     audience = List.copyOf(audience);
+    roles = Map.copyOf(roles);
+    requiredClaims = List.copyOf(requiredClaims);
+  }
+
+  /** The same settings with other keys: for tests that sign with throwaway keys. */
+  public IdentityConfig withKeys(List<String> algorithms, String hmacSecret, String publicKeyPem,
+                                 List<Map<String, Object>> jwks) {
+    return new IdentityConfig(location, tokens, algorithms, hmacSecret, publicKeyPem, jwks, issuer, audience,
+        leewaySeconds, permissionsClaim, rolesClaim, roles, requiredClaims, requireExp);
   }
 
   @Override

@@ -49,8 +49,7 @@ final class TestSigner {
       publicPem = pem("PUBLIC KEY", pair.getPublic().getEncoded());
       signingKey = pem("PRIVATE KEY", pair.getPrivate().getEncoded());
     }
-    IdentityConfig test = new IdentityConfig(real.location(), real.tokens(), List.of(alg), secret, publicPem,
-        List.of(), real.issuer(), real.audience(), real.leewaySeconds(), real.permissionsClaim());
+    IdentityConfig test = real.withKeys(List.of(alg), secret, publicPem, List.of());
     JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(signingKey)));
     return new TestSigner(alg, test, signer);

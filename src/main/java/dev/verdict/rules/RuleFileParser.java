@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +32,7 @@ final class RuleFileParser {
       "ES256", "ES384", "ES512", "EdDSA");
   private static final Set<String> TOP_KEYS = YamlNodes.ordered("package", "identity", "data", "risk", "routes");
   private static final Set<String> IDENTITY_KEYS = YamlNodes.ordered("tokens", "algorithms", "secret", "public_key", "jwks",
-      "issuer", "audience", "leeway", "permissions_claim");
+      "issuer", "audience", "leeway", "permissions_claim", "roles_claim", "roles", "required_claims", "require_exp");
   private static final Set<String> RISK_KEYS = YamlNodes.ordered("threshold", "signals");
   private static final Set<String> ROUTE_KEYS = YamlNodes.ordered("id", "path", "methods", "permission", "permissions", "when",
       "effect", "public", "risk");
@@ -160,14 +161,41 @@ final class RuleFileParser {
     List<String> audience = List.of();
     if (m.containsKey("audience")) {
       Node a = m.get("audience").getValueNode();
-      audience = a instanceof SequenceNode ? yaml.stringList(a, "audience") : List.of(yaml.scalar(a, "audience").value());
+      if (a instanceof SequenceNode) {
+        audience = yaml.stringList(a, "audience");
+      } else {
+        Located one = yaml.scalar(a, "audience");
+        audience = one == null ? List.of() : List.of(one.value());
+      }
     }
     long leeway = 0;
     Located leewayText = yaml.optionalString(m, "leeway");
     if (leewayText != null) leeway = durationSeconds(leewayText);
     Located claim = yaml.optionalString(m, "permissions_claim");
+    Located rolesClaim = yaml.optionalString(m, "roles_claim");
+    Map<String, List<String>> roles = new LinkedHashMap<>();
+    if (m.containsKey("roles")) {
+      Map<String, NodeTuple> r = yaml.mapping(m.get("roles").getValueNode(), "`roles`", null);
+      if (r != null) {
+        for (Map.Entry<String, NodeTuple> e : r.entrySet()) {
+          List<String> granted = new ArrayList<>();
+          for (String p : yaml.stringList(e.getValue().getValueNode(), "roles." + e.getKey())) {
+            granted.add(permission(new Located(p, yaml.at(e.getValue().getValueNode()))));
+          }
+          roles.put(e.getKey(), granted);
+        }
+      }
+      if (rolesClaim == null) {
+        problems.add(new Diagnostic(yaml.at(m.get("roles").getKeyNode()), "missing_key",
+            "`roles` needs `roles_claim`: the claim that lists the token's roles, e.g. `realm_access.roles`"));
+      }
+    }
+    List<String> requiredClaims = m.containsKey("required_claims")
+        ? yaml.stringList(m.get("required_claims").getValueNode(), "required_claims") : List.of();
+    boolean requireExp = !m.containsKey("require_exp") || yaml.bool(m.get("require_exp").getValueNode(), "require_exp");
     return new IdentitySpec(yaml.at(node), tokens, algorithms, secret, publicKey, jwks,
-        issuer == null ? null : issuer.value(), audience, leeway, claim == null ? "permissions" : claim.value());
+        issuer == null ? null : issuer.value(), audience, leeway, claim == null ? "permissions" : claim.value(),
+        rolesClaim == null ? null : rolesClaim.value(), roles, requiredClaims, requireExp);
   }
 
   private RiskSpec risk(Node node) {
