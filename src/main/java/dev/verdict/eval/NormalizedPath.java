@@ -12,7 +12,8 @@ public record NormalizedPath(String path, String[] segments) {
   private static final int MAX_LENGTH = 4096;
 
   /**
-   * Normalises {@code raw}, or returns {@code null} when the path is ambiguous: an encoded slash,
+   * Normalises {@code raw}, or returns {@code null} when the path is ambiguous: `..` after an empty
+   * segment (`//`), an encoded slash,
    * backslash or NUL, control characters, a {@code ;} path parameter, an invalid escape, an encoded
    * dot segment, dot segments climbing above the root, or more than 4096 characters. Ambiguous
    * paths are refused rather than guessed at, because the service behind might read them differently.
@@ -31,6 +32,7 @@ public record NormalizedPath(String path, String[] segments) {
     int depth = 0;
     int start = 1;
     boolean changed = end != raw.length();
+    boolean emptySegmentSeen = false;
     for (int i = 1; i <= end; i++) {
       if (i < end && raw.charAt(i) != '/') continue;
       if (i > start) {
@@ -39,7 +41,9 @@ public record NormalizedPath(String path, String[] segments) {
         if (segment.equals(".")) {
           changed = true;
         } else if (segment.equals("..")) {
-          if (depth == 0) return null;
+          // RFC 3986 lets `..` remove an empty segment (`/a//..` is `/a/`), while collapsing `//`
+          // first gives `/`: components disagree, so the path is refused rather than guessed at.
+          if (depth == 0 || emptySegmentSeen) return null;
           depth--;
           changed = true;
         } else {
@@ -48,6 +52,7 @@ public record NormalizedPath(String path, String[] segments) {
         }
       } else if (i < end || i - 1 > 0) {
         changed = true; // empty segment: `//` or a trailing `/`
+        if (i < end) emptySegmentSeen = true;
       }
       start = i + 1;
     }

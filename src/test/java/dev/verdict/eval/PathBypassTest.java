@@ -70,6 +70,10 @@ class PathBypassTest {
       /api/bots/../../../../api/admin    | climbing above the root                                    | BAD_REQUEST
       /api/admin/debug/../debug/heap     | dot-dot inside a denied subtree                            | FORBIDDEN
       api/admin/users                    | relative path                                              | BAD_REQUEST
+      /api/admin//../bots/b1             | `..` removing an empty segment (RFC 3986 vs collapsing `//`) | BAD_REQUEST
+      /api/v0//../bots/b1                | the same, around a deny rule                               | BAD_REQUEST
+      /api//admin/../bots/b1             | empty segment earlier in the path                          | BAD_REQUEST
+      /api/admin/x//y/../../bots/b1      | empty segment deeper, two `..`                             | BAD_REQUEST
       """)
   void bypassAttempt_isNeverAllowed(String path, String advisoryClass, Outcome expected) {
     Decision d = Evaluator.decide(moltbot, new Request("GET", path, Map.of("user-agent", "Mozilla/5.0"), "10.0.0.1"),

@@ -121,4 +121,13 @@ class MoltbotServiceTest {
     assertEquals(400, response.statusCode());
     assertEquals("Bad request path", response.bodyAsJsonObject().getString("error"));
   }
+
+  @Test
+  void emptySegmentFollowedByDotDot_is400_neverRoutedToAdmin() {
+    // vertx-web resolves this to /api/admin/bots/b1 (RFC 3986); collapsing `//` first would give
+    // /api/bots/b1 and let a bots reader into the admin handler.
+    HttpResponse<Buffer> response = get("/api/admin//../bots/b1").bearerTokenAuthentication(token("bots:read")).send().await();
+    assertEquals(400, response.statusCode(), response.bodyAsString());
+    assertEquals("Bad request path", response.bodyAsJsonObject().getString("error"));
+  }
 }

@@ -113,7 +113,7 @@ class VertxRouterDifferentialProperties {
         .as((segs, tail) -> "/" + String.join("/", segs) + (tail.equals("//") && segs.isEmpty() ? "" : tail));
   }
 
-  @Property(tries = 500)
+  @Property(tries = 1000)
   void routeThePdpPicks_isTheRouteVertxWebDispatchesTo(@ForAll("routeSets") List<RouteDef> defs,
                                                      @ForAll("paths") String path, @ForAll("methods") HttpMethod method) {
     List<CompiledRoute> routes = defs.stream().map(d -> new CompiledRoute(d.id, parse(d.pattern), d.methods, List.of("p"),
