@@ -86,6 +86,8 @@ final class CidrList extends AbstractList<String> {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c >= '0' && c <= '9') {
+        // A leading zero (`010`) reads as octal to inet_aton-style parsers: ambiguous, so refused.
+        if (value == 0) return null;
         value = value < 0 ? c - '0' : value * 10 + (c - '0');
         if (value > 255) return null;
       } else if (c == '.' && value >= 0 && part < 3) {

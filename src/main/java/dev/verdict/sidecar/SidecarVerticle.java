@@ -42,18 +42,23 @@ final class SidecarVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    // `/v1/data/*` also matches `/v1/data` itself: one handler for both.
     router.post("/v1/data/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(this::data);
-    router.post("/v1/data").handler(ctx -> json(ctx, 200, new JsonObject()));
+    router.route("/v1/data/*").handler(ctx -> methodNotAllowed(ctx, "POST"));
     router.get("/health").handler(this::health);
+    router.head("/health").handler(ctx -> ctx.response().setStatusCode(200).end());
+    router.route("/health").handler(ctx -> methodNotAllowed(ctx, "GET, HEAD"));
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
         .end(metrics.render(verdict.policy().revision())));
+    router.route("/metrics").handler(ctx -> methodNotAllowed(ctx, "GET"));
     router.route().last().handler(ctx -> json(ctx, 404, new JsonObject().put("error", "Not found")));
     router.errorHandler(413, ctx -> json(ctx, 413, new JsonObject().put("error", "Request body too large")
         .put("limit_bytes", MAX_BODY_BYTES)));
-    router.errorHandler(405, ctx -> json(ctx, 405, new JsonObject().put("error", "Method not allowed")));
     router.errorHandler(500, ctx -> json(ctx, 500, new JsonObject().put("error", "Internal error")));
-    server = vertx.createHttpServer();
+    // Half-open connections must not pile up: idle ones are closed after a minute.
+    server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setIdleTimeout(60)
+        .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS));
     return server.requestHandler(router).listen(port, host);
   }
 
@@ -68,9 +73,10 @@ final class SidecarVerticle extends VerticleBase {
   }
 
   private void data(RoutingContext ctx) {
-    String rest = ctx.request().path().substring(DATA_PREFIX.length());
-    boolean allowOnly = rest.endsWith("/allow");
-    String packagePath = trimSlashes(allowOnly ? rest.substring(0, rest.length() - "/allow".length()) : rest);
+    String path = ctx.request().path();
+    String rest = trimSlashes(path.length() > DATA_PREFIX.length() ? path.substring(DATA_PREFIX.length()) : "");
+    boolean allowOnly = rest.equals("allow") || rest.endsWith("/allow");
+    String packagePath = trimSlashes(allowOnly ? rest.substring(0, rest.length() - "allow".length()) : rest);
     CompiledPolicy policy = verdict.policy();
     CompiledPackage pkg = policy.packageAt(packagePath);
     JsonObject body;
@@ -102,6 +108,11 @@ final class SidecarVerticle extends VerticleBase {
           : new JsonObject().put("result", DecisionJson.toJson(d));
       json(ctx, 200, answer.put("decision_id", d.decisionId()));
     });
+  }
+
+  private static void methodNotAllowed(RoutingContext ctx, String allowed) {
+    ctx.response().putHeader("Allow", allowed);
+    json(ctx, 405, new JsonObject().put("error", "Method not allowed").put("allowed", allowed));
   }
 
   private void badRequest(RoutingContext ctx, String reason) {

@@ -24,7 +24,8 @@ public final class RequestJson {
     String method = string(input, "method", true);
     String path = string(input, "path", true);
     String ip = string(input, "ip", false);
-    if (!method.matches("[A-Za-z]{1,16}")) throw new InvalidInputException("`method` must be an http method");
+    // HTTP methods are case-sensitive: `get` is not GET, and guessing would decide another request.
+    if (!method.matches("[A-Z]{1,16}")) throw new InvalidInputException("`method` must be an upper-case http method like `GET`");
     Map<String, String> headers = new HashMap<>();
     Object h = input.getValue("headers");
     if (h != null) {
@@ -37,7 +38,7 @@ public final class RequestJson {
         headers.put(e.getKey().toLowerCase(Locale.ROOT), s);
       }
     }
-    return new Request(method.toUpperCase(Locale.ROOT), path, headers, ip);
+    return new Request(method, path, headers, ip);
   }
 
   private static String string(JsonObject input, String key, boolean required) throws InvalidInputException {

@@ -31,8 +31,9 @@ public interface VerdictHandler extends Handler<RoutingContext> {
   }
 
   /**
-   * As {@link #create}, but the client address is taken from the left-most {@code X-Forwarded-For}
-   * entry. Only for services that sit behind a proxy they trust to set that header.
+   * As {@link #create}, but the client address is the right-most {@code X-Forwarded-For} entry: the
+   * one the proxy in front appended (entries left of it are whatever the client sent). Only for
+   * services that sit directly behind one proxy they trust.
    */
   static VerdictHandler behindTrustedProxy(Vertx vertx, Verdict verdict, String packageName) {
     return new VerdictHandlerImpl(verdict, IdentityVerifiers.create(vertx), packageName, true);

@@ -56,10 +56,13 @@ final class VerdictHandlerImpl implements VerdictHandler {
 
   private String clientIp(RoutingContext ctx) {
     if (trustForwardedFor) {
-      String xff = ctx.request().getHeader("x-forwarded-for");
-      if (xff != null && !xff.isBlank()) {
-        int comma = xff.indexOf(',');
-        return (comma < 0 ? xff : xff.substring(0, comma)).trim();
+      // The trusted proxy appends the address it saw; everything left of that is client-supplied.
+      java.util.List<String> all = ctx.request().headers().getAll("x-forwarded-for");
+      if (!all.isEmpty()) {
+        String last = all.get(all.size() - 1);
+        int comma = last.lastIndexOf(',');
+        String ip = (comma < 0 ? last : last.substring(comma + 1)).trim();
+        if (!ip.isEmpty()) return ip;
       }
     }
     var remote = ctx.request().remoteAddress();

@@ -285,4 +285,42 @@ class SidecarTest {
         .mapToLong(l -> Long.parseLong(l.substring(l.lastIndexOf(' ') + 1))).sum();
     assertTrue(allows >= 1, text);
   }
+
+  @Test
+  void dataRootWithABody_isUndefined_notAServerError() {
+    HttpResponse<Buffer> response = post("/v1/data", "{}");
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    assertEquals(new JsonObject(), response.bodyAsJsonObject());
+    assertEquals(200, post("/v1/data?x", "{}").statusCode());
+  }
+
+  @Test
+  void allowEndpoint_toleratesATrailingSlash() {
+    HttpResponse<Buffer> response = post("/v1/data/moltbot/http/allow/",
+        input("GET", "/health", TRUSTED_IP, new JsonObject()).encode());
+    assertEquals(Boolean.TRUE, response.bodyAsJsonObject().getValue("result"));
+  }
+
+  @Test
+  void wrongMethod_is405_withAllowHeader() {
+    HttpResponse<Buffer> get = client.get(port, "127.0.0.1", "/v1/data/moltbot/http").send().await();
+    assertEquals(405, get.statusCode());
+    assertEquals("POST", get.getHeader("Allow"));
+    HttpResponse<Buffer> postHealth = client.post(port, "127.0.0.1", "/health").send().await();
+    assertEquals(405, postHealth.statusCode());
+    assertEquals(200, client.head(port, "127.0.0.1", "/health").send().await().statusCode());
+  }
+
+  @Test
+  void lowerCaseMethod_is400_notGuessed() {
+    HttpResponse<Buffer> response = post("/v1/data/moltbot/http", "{\"input\": {\"method\": \"get\", \"path\": \"/health\"}}");
+    assertEquals(400, response.statusCode());
+    assertTrue(response.bodyAsJsonObject().getString("reason").contains("upper-case"));
+  }
+
+  @Test
+  void ipWithLeadingZeros_isNotInTheTrustedNetworks() {
+    JsonObject result = decide(input("GET", "/api/bots/b1", "010.001.002.003", bearer(token("alice", "bots:read"))));
+    assertEquals(40, result.getJsonObject("risk").getJsonObject("signals").getInteger("untrusted_network"));
+  }
 }
