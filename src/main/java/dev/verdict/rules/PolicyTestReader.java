@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -62,14 +61,7 @@ public final class PolicyTestReader {
   public static List<PolicyTestSuite> read(Path dir) throws PolicyLoadException {
     List<Diagnostic> problems = new ArrayList<>();
     List<PolicyTestSuite> suites = new ArrayList<>();
-    List<Path> files;
-    try (Stream<Path> walk = Files.walk(dir)) {
-      files = walk.filter(p -> !RuleSetReader.hasHiddenPart(dir.relativize(p)))
-          .filter(Files::isRegularFile).filter(PolicyTestReader::isTestFile).sorted().toList();
-    } catch (IOException e) {
-      throw new PolicyLoadException(List.of(new Diagnostic(SourceLocation.of(dir.toString()), "io_error",
-          "cannot list `" + dir + "`: " + e.getMessage())));
-    }
+    List<Path> files = RuleSetReader.listFiles(dir, PolicyTestReader::isTestFile, problems);
     for (Path file : files) {
       String display = RuleSetReader.displayName(file);
       try {

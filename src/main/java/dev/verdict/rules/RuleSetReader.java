@@ -42,18 +42,7 @@ public final class RuleSetReader {
       throw new PolicyLoadException(List.of(new Diagnostic(SourceLocation.of(dir.toString()), "not_a_directory",
           "rules directory `" + dir + "` does not exist or is not a directory")));
     }
-    List<Path> files;
-    // Skip dot-directories: Kubernetes ConfigMap volumes keep old and new copies in `..data`-style dirs.
-    try (Stream<Path> walk = Files.walk(dir)) {
-      files = walk.filter(p -> !hasHiddenPart(dir.relativize(p)))
-          .filter(Files::isRegularFile)
-          .filter(RuleSetReader::isRuleFile)
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new PolicyLoadException(List.of(new Diagnostic(SourceLocation.of(dir.toString()), "io_error",
-          "cannot list `" + dir + "`: " + e.getMessage())));
-    }
+    List<Path> files = listFiles(dir, RuleSetReader::isRuleFile, problems);
     for (Path file : files) {
       String display = displayName(file);
       try {
@@ -96,6 +85,39 @@ public final class RuleSetReader {
       throw new PolicyLoadException(sorted);
     }
     return new RuleSet(packages, sources);
+  }
+
+  /**
+   * The wanted files under {@code dir}, recursively and in path order. Symbolic links are followed
+   * (Kubernetes ConfigMap volumes are made of them); dot-directories are skipped (ConfigMaps keep
+   * old and new copies in `..data`-style ones); a link to nothing or a link loop is a diagnostic,
+   * never silently skipped.
+   */
+  static List<Path> listFiles(Path dir, java.util.function.Predicate<Path> wanted, List<Diagnostic> problems)
+      throws PolicyLoadException {
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(dir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
+      for (java.util.Iterator<Path> it = walk.iterator(); it.hasNext(); ) {
+        Path p = it.next();
+        if (hasHiddenPart(dir.relativize(p)) || !wanted.test(p)) continue;
+        if (Files.isRegularFile(p)) {
+          files.add(p);
+        } else if (Files.isSymbolicLink(p) && !Files.exists(p)) {
+          problems.add(new Diagnostic(SourceLocation.of(displayName(p)), "broken_link",
+              "`" + displayName(p) + "` is a symbolic link to nothing"));
+        }
+      }
+    } catch (java.io.UncheckedIOException e) {
+      String what = e.getCause() instanceof java.nio.file.FileSystemLoopException loop
+          ? "symbolic links loop at `" + loop.getFile() + "`" : String.valueOf(e.getCause().getMessage());
+      throw new PolicyLoadException(List.of(new Diagnostic(SourceLocation.of(dir.toString()), "io_error",
+          "cannot list `" + dir + "`: " + what)));
+    } catch (IOException e) {
+      throw new PolicyLoadException(List.of(new Diagnostic(SourceLocation.of(dir.toString()), "io_error",
+          "cannot list `" + dir + "`: " + e.getMessage())));
+    }
+    files.sort(null);
+    return files;
   }
 
   static boolean hasHiddenPart(Path relative) {
