@@ -36,6 +36,17 @@ final class EvalCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  /** As the sidecar's request body limit: an input is one request, never a stream to slurp. */
+  static final int MAX_INPUT_BYTES = 1024 * 1024;
+
+  private static String readBounded(String input) throws IOException {
+    try (java.io.InputStream in = input.equals("-") ? System.in : Files.newInputStream(Path.of(input))) {
+      byte[] bytes = in.readNBytes(MAX_INPUT_BYTES + 1);
+      if (bytes.length > MAX_INPUT_BYTES) throw new IOException("larger than " + MAX_INPUT_BYTES + " bytes");
+      return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
   @Override
   public Integer call() {
     var out = spec.commandLine().getOut();
@@ -46,8 +57,7 @@ final class EvalCommand implements Callable<Integer> {
     try {
       verdict = Verdict.fromDirectory(rules);
       pkg = Rules.choose(verdict.policy(), packageName);
-      String text = input.equals("-") ? new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
-          : Files.readString(Path.of(input));
+      String text = readBounded(input);
       JsonObject doc = new JsonObject(text);
       request = RequestJson.fromInput(doc.containsKey("input") ? doc.getJsonObject("input") : doc);
     } catch (PolicyLoadException e) {

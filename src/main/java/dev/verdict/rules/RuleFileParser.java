@@ -269,7 +269,7 @@ final class RuleFileParser {
           problems.add(new Diagnostic(yaml.at(mNode), "duplicate_method", "method `" + upper + "` is listed twice"));
         }
       }
-      if (methods.isEmpty() && mNode instanceof SequenceNode) {
+      if (methods.isEmpty() && mNode instanceof SequenceNode seq && seq.getValue().isEmpty()) {
         problems.add(new Diagnostic(yaml.at(mNode), "empty_list", "`methods` is empty; leave it out to match every method"));
       }
     }

@@ -148,4 +148,11 @@ class CliTest {
     assertTrue(r.out.contains("routes no case exercised in moltbot.http: read-bots"), r.out);
     assertTrue(r.out.strip().endsWith("0 passed, 1 failed"), r.out);
   }
+
+  @Test
+  void eval_endlessInput_isRefusedWithAClearError_notReadIntoMemory() throws Exception {
+    Run r = run("eval", "--rules", moltbotWithFileSecret().toString(), "--input", "/dev/zero");
+    assertEquals(2, r.exit);
+    assertTrue(r.err.contains("larger than 1048576 bytes"), r.err);
+  }
 }
