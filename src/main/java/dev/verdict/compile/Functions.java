@@ -14,7 +14,7 @@ public final class Functions {
 
   /** Names expressions may call; the validator refuses any other call. */
   static final Set<String> NAMES = Set.of("cidr", "lower", "upper", "size", "min", "max", "startsWith", "endsWith",
-      "containsAny");
+      "containsAny", "inList");
 
   private Functions() {}
 
@@ -77,6 +77,18 @@ public final class Functions {
       if (needle != null && text.contains(needle.toString())) return true;
     }
     return false;
+  }
+
+  /**
+   * Whether {@code list} is a list holding {@code value}. Unlike {@code contains}, which on a string
+   * is a substring test (`'b10' contains 'b1'`), a claim of the wrong type is an error, so it denies.
+   */
+  public static boolean inList(Object value, Object list) {
+    if (list == null) return false;
+    if (!(list instanceof List<?> l)) {
+      throw new IllegalArgumentException("inList() needs a list, got a " + list.getClass().getSimpleName());
+    }
+    return l.contains(value);
   }
 
   private static int compare(Object a, Object b) {

@@ -52,7 +52,7 @@ class ExpressionAllowListTest {
       Runtime.getRuntime().exec('id')       | unknown variable `Runtime`
       new java.io.File('/etc/passwd')       | unknown variable `new`
       ip.getClass()                         | method call `.getClass(...)` is not allowed
-      token.class                           | property `class` is not allowed
+      token.class                           | property `class` names a java method
       x = 1                                 | character `=` is not allowed (assignment); compare with `==`
       while (true) {}                       | character `{` is not allowed (no blocks or inline maps)
       def f() { 1 }                         | character `{` is not allowed (no blocks or inline maps)
@@ -63,8 +63,14 @@ class ExpressionAllowListTest {
       foreach (x : data) {}                 | character `{` is not allowed (no blocks or inline maps)
       Thread.sleep(1000)                    | unknown variable `Thread`
       foo                                   | unknown variable `foo`
-      data.trusted_networks.getClass        | property `getClass` is not allowed
-      token.?class                          | property `class` is not allowed
+      data.trusted_networks.getClass        | property `getClass` names a java method
+      token.?class                          | property `class` names a java method
+      userAgent.wait == null                | property `wait` names a java method
+      headers.entrySet == null              | property `entrySet` names a java method
+      params.clear == null                  | property `clear` names a java method
+      token.values == null                  | property `values` names a java method
+      userAgent.bytes == null               | property `bytes` names a java method
+      token.roles.size > 0                  | property `size` names a java method
       exec('id')                            | unknown function `exec`
       ip; ip                                | character `;` is not allowed (one expression only)
       cidr                                  | function `cidr` must be called with arguments

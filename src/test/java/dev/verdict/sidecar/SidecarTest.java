@@ -323,4 +323,14 @@ class SidecarTest {
     JsonObject result = decide(input("GET", "/api/bots/b1", "010.001.002.003", bearer(token("alice", "bots:read"))));
     assertEquals(40, result.getJsonObject("risk").getJsonObject("signals").getInteger("untrusted_network"));
   }
+
+  @Test
+  void botsClaimThatIsAString_deniesSendMessage_ratherThanMatchingASubstring() {
+    // `'b10' contains 'b1'` is true in MVEL; the policy uses inList(), which needs a list claim
+    JWTClaimsSet claims = moltbotClaims("mallory", "chat:send").claim("bots", "b10").build();
+    JsonObject result = decide(input("POST", "/api/bots/b1/messages", TRUSTED_IP, bearer(hs256(MOLTBOT_SECRET, claims))));
+    assertFalse(result.getBoolean("allow"), result.encode());
+    assertEquals("send-message", result.getString("rule"));
+    assertTrue(result.getJsonArray("errors").getString(0).contains("inList() needs a list"), result.encode());
+  }
 }
