@@ -13,14 +13,17 @@ import org.mvel2.ParserContext;
 /** Allow-list check, then MVEL compilation, of one rule expression. */
 final class ExpressionCompiler {
 
-  private final ParserConfiguration configuration = new ParserConfiguration();
+  private final ParserConfiguration configuration = newConfiguration();
 
-  ExpressionCompiler() {
+  /** MVEL's configuration for rule expressions: the {@link Functions} and nothing else imported. */
+  static ParserConfiguration newConfiguration() {
+    ParserConfiguration configuration = new ParserConfiguration();
     for (Method m : Functions.class.getDeclaredMethods()) {
       if (java.lang.reflect.Modifier.isPublic(m.getModifiers()) && Functions.NAMES.contains(m.getName())) {
         configuration.addImport(m.getName(), m);
       }
     }
+    return configuration;
   }
 
   /** The compiled expression, or {@code null} after adding diagnostics. */
