@@ -10,7 +10,10 @@ import org.mvel2.MVEL;
 import org.mvel2.ParserConfiguration;
 import org.mvel2.ParserContext;
 
-/** Allow-list check, then MVEL compilation, of one rule expression. */
+/**
+ * Allow-list check, then MVEL compilation, of one rule expression; then, if the expression lies in
+ * the fast subset, the {@link FastExpression} that evaluates it without MVEL.
+ */
 final class ExpressionCompiler {
 
   private final ParserConfiguration configuration = newConfiguration();
@@ -37,7 +40,9 @@ final class ExpressionCompiler {
     }
     try {
       Serializable compiled = MVEL.compileExpression(source.value(), new ParserContext(configuration));
-      return new MvelExpression(source.value(), source.location(), compiled);
+      // MVEL stays the syntax authority: only what it compiled may take the fast path.
+      Expression fast = FastExpression.tryCompile(source.value(), source.location());
+      return fast != null ? fast : new MvelExpression(source.value(), source.location(), compiled);
     } catch (RuntimeException e) {
       problems.add(new Diagnostic(source.location(), "expression_syntax",
           what + ": cannot compile `" + source.value() + "`: " + firstLine(e.getMessage())));
