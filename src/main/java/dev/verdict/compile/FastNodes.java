@@ -4,6 +4,8 @@ import dev.verdict.policy.ExpressionScope;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -139,7 +141,7 @@ final class FastNodes {
 
     @Override
     Object apply(Object target, ExpressionScope scope) {
-      if (MemberNames.of(target.getClass()).contains(lowerName)) throw FastExpression.Unsupported.INSTANCE;
+      if (MemberNames.mayResolve(target.getClass(), lowerName)) throw FastExpression.Unsupported.INSTANCE;
       if (target instanceof Map<?, ?> map) {
         Object value = map.get(name);
         if (value != null || map.containsKey(name)) return value;
@@ -504,8 +506,24 @@ final class FastNodes {
 
     private MemberNames() {}
 
+    /** The map classes that claims, data, parameters and {@code user} arrive as. */
+    private static final Class<?> UNMODIFIABLE_MAP = Collections.unmodifiableMap(new HashMap<>()).getClass();
+    private static final Class<?> MAP_1 = Map.of("a", 1).getClass();
+    private static final Class<?> MAP_N = Map.of().getClass();
+
     static Set<String> of(Class<?> type) {
       return BY_CLASS.get(type);
+    }
+
+    /** Whether MVEL might read {@code lowerName} on a {@code type} as a member rather than a key. */
+    static boolean mayResolve(Class<?> type, String lowerName) {
+      // INVARIANT: the parser refuses names that are members of these classes (REFUSED_PROPERTY_NAMES),
+      // so the usual maps need no lookup per request.
+      if (type == UNMODIFIABLE_MAP || type == HashMap.class || type == MAP_1 || type == MAP_N
+          || type == java.util.LinkedHashMap.class) {
+        return false;
+      }
+      return BY_CLASS.get(type).contains(lowerName);
     }
 
     private static Set<String> compute(Class<?> type) {

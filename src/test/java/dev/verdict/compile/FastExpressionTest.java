@@ -287,6 +287,18 @@ class FastExpressionTest {
   }
 
   @Test
+  void membersOfTheUsualMapClasses_areAllRefusedAsPropertyNames() {
+    // FastNodes reads these classes without a member lookup per request, relying on the parser's refusal.
+    for (Class<?> c : List.of(Collections.unmodifiableMap(new java.util.HashMap<>()).getClass(), java.util.HashMap.class,
+        LinkedHashMap.class, Map.of().getClass(), Map.of("a", 1).getClass())) {
+      assertFalse(FastNodes.MemberNames.mayResolve(c, "bots"), c.getName());
+      for (String member : FastNodes.MemberNames.of(c)) {
+        assertTrue(FastExpressionParser.REFUSED_PROPERTY_NAMES.contains(member), c.getName() + "." + member);
+      }
+    }
+  }
+
+  @Test
   void oneFastExpression_sharedByManyThreads_givesEveryThreadTheSameAnswers() throws Exception {
     Expression e = compile("cidr(ip, data.trusted_networks) && token.bots contains params.botId ? token.i * 2 : -1");
     assertInstanceOf(FastExpression.class, e);
