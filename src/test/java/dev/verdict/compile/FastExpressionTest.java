@@ -217,6 +217,9 @@ class FastExpressionTest {
       !token.s                                -> throws
       !token.nul                              -> throws
       !token.t == token.f                     -> true Boolean
+      !token.s == token.s                     -> throws
+      token.bots contains 'b1' && token.f     -> false Boolean
+      token.f || token.bots contains 'b1'     -> true Boolean
       token.t || token.f ? 1 : 2              -> 1 Integer
       token.f ? 1 : token.t ? 2 : 3           -> 2 Integer
       size(token.i)                           -> throws
@@ -275,6 +278,34 @@ class FastExpressionTest {
     assertInstanceOf(FastExpression.class, e);
     assertThrows(FastExpression.Unsupported.class, () -> ((FastExpression) e).evaluateWithoutReference(SCOPE));
     assertEquals(true, e.evaluate(SCOPE));
+  }
+
+  /** A map with a getter of its own, as an embedding service might put into claims. */
+  static final class ColoredMap extends java.util.AbstractMap<String, Object> {
+    public String getColor() {
+      return "blue";
+    }
+
+    @Override
+    public Set<Entry<String, Object>> entrySet() {
+      return Set.of(Map.entry("color", "red"), Map.entry("shade", "dark"));
+    }
+  }
+
+  @Test
+  void mapOfAnUnusualClass_whoseGetterMvelWouldCall_isAnsweredByMvel() {
+    Map<String, Object> withCustom = new LinkedHashMap<>(claims());
+    withCustom.put("custom", new ColoredMap());
+    ExpressionScope custom = scope(withCustom);
+
+    Expression color = compile("token.custom.color");
+    assertInstanceOf(FastExpression.class, color);
+    assertThrows(FastExpression.Unsupported.class, () -> ((FastExpression) color).evaluateWithoutReference(custom));
+    assertEquals(describe(() -> mvelFresh("token.custom.color", custom)), describe(() -> color.evaluate(custom)));
+
+    Expression shade = compile("token.custom.shade");
+    assertEquals("dark", ((FastExpression) shade).evaluateWithoutReference(custom));
+    assertEquals(mvelFresh("token.custom.shade", custom), shade.evaluate(custom));
   }
 
   @Test
