@@ -10,17 +10,23 @@ import org.mvel2.MVEL;
 import org.mvel2.ParserConfiguration;
 import org.mvel2.ParserContext;
 
-/** Allow-list check, then MVEL compilation, of one rule expression. */
+/**
+ * Allow-list check, then MVEL compilation, of one rule expression; then, if the expression lies in
+ * the fast subset, the {@link FastExpression} that evaluates it without MVEL.
+ */
 final class ExpressionCompiler {
 
-  private final ParserConfiguration configuration = new ParserConfiguration();
+  private final ParserConfiguration configuration = newConfiguration();
 
-  ExpressionCompiler() {
+  /** MVEL's configuration for rule expressions: the {@link Functions} and nothing else imported. */
+  static ParserConfiguration newConfiguration() {
+    ParserConfiguration configuration = new ParserConfiguration();
     for (Method m : Functions.class.getDeclaredMethods()) {
       if (java.lang.reflect.Modifier.isPublic(m.getModifiers()) && Functions.NAMES.contains(m.getName())) {
         configuration.addImport(m.getName(), m);
       }
     }
+    return configuration;
   }
 
   /** The compiled expression, or {@code null} after adding diagnostics. */
@@ -34,7 +40,9 @@ final class ExpressionCompiler {
     }
     try {
       Serializable compiled = MVEL.compileExpression(source.value(), new ParserContext(configuration));
-      return new MvelExpression(source.value(), source.location(), compiled);
+      // MVEL stays the syntax authority: only what it compiled may take the fast path.
+      Expression fast = FastExpression.tryCompile(source.value(), source.location());
+      return fast != null ? fast : new MvelExpression(source.value(), source.location(), compiled);
     } catch (RuntimeException e) {
       problems.add(new Diagnostic(source.location(), "expression_syntax",
           what + ": cannot compile `" + source.value() + "`: " + firstLine(e.getMessage())));

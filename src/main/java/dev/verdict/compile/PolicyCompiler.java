@@ -133,7 +133,7 @@ public final class PolicyCompiler {
 
   /** Pre-parses lists of CIDRs so {@code cidr()} does no parsing per request. */
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> prepareData(Map<String, Object> data) {
+  static Map<String, Object> prepareData(Map<String, Object> data) {
     return (Map<String, Object>) prepareValue(data);
   }
 
