@@ -185,7 +185,8 @@ final class FastNodes {
   /** A call of one of {@link Functions}, invoked directly; its failures are wrapped as MVEL wraps them. */
   static final class Call extends Node {
     static final List<String> ONE_ARGUMENT = List.of("lower", "upper", "size");
-    static final List<String> TWO_ARGUMENTS = List.of("cidr", "min", "max", "startsWith", "endsWith", "containsAny");
+    static final List<String> TWO_ARGUMENTS =
+        List.of("cidr", "min", "max", "startsWith", "endsWith", "containsAny", "inList");
 
     private final int function;
     private final Node a;
@@ -226,7 +227,9 @@ final class FastNodes {
           case 5 -> Functions.max(x, y);
           case 6 -> bool(Functions.startsWith(x, y));
           case 7 -> bool(Functions.endsWith(x, y));
-          default -> bool(Functions.containsAny(x, y));
+          case 8 -> bool(Functions.containsAny(x, y));
+          case 9 -> bool(Functions.inList(x, y));
+          default -> throw new IllegalStateException("no function " + function);
         };
       } catch (RuntimeException e) {
         throw failure(expression, text + ": " + e.getMessage(), e);

@@ -152,13 +152,11 @@ class FastExpressionTest {
       "!!token.s",                                           // compiled to token.s
       "-token.i",                                            // MVEL's sign node keeps the first type it saw
       "token.i == empty",                                    // BlankLiteral: equality is not symmetric
-      "token.size",                                          // a method of the map, not the key
       "token.String",                                        // a class literal, not the key
       "token . bots",                                        // spaced chains
       "'a\\'b' == token.s",                                  // escapes
       "token.i == 010",                                      // octal
       "token.i == 2147483647",                               // a Long literal
-      "lower(userAgent).length",                             // property of a call's result
       "lower(userAgent, 'x')",                               // arity MVEL only checks at run time
       "['a' : 1]",                                           // inline map
   })
