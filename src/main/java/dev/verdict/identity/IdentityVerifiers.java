@@ -22,6 +22,10 @@ public final class IdentityVerifiers {
   private final TokenVerifier.Options options;
   private final Map<IdentityConfig, TokenVerifier> verifiers = new ConcurrentHashMap<>();
   private final Supplier<WebClient> jwksClient;
+  /** The last config looked up, by identity: spares the map's deep record hash on the request path. */
+  private volatile Resolved last;
+
+  private record Resolved(IdentityConfig config, TokenVerifier verifier) {}
 
   private IdentityVerifiers(Vertx vertx, TokenVerifier.Options options) {
     this.vertx = vertx;
@@ -50,8 +54,12 @@ public final class IdentityVerifiers {
 
   /** The verifier for these settings; equal settings (same keys) share one verifier and its cache. */
   public TokenVerifier forConfig(IdentityConfig config) {
+    Resolved hit = last;
+    if (hit != null && hit.config() == config) return hit.verifier();
     if (verifiers.size() > 64) verifiers.clear(); // reloads with changing keys must not grow this forever
-    return verifiers.computeIfAbsent(config, c -> TokenVerifier.create(vertx, c, options, jwksClient));
+    TokenVerifier verifier = verifiers.computeIfAbsent(config, c -> TokenVerifier.create(vertx, c, options, jwksClient));
+    last = new Resolved(config, verifier);
+    return verifier;
   }
 
   /** Verifies the request's token for {@code pkg}; a package without identity sees everyone as anonymous. */

@@ -114,6 +114,36 @@ public final class TokenVerifier {
   private record Verified(Identity identity, long exp, String jti, long iat,
                           IssuerKeys issuer, KeySet keys, String kid, JsonObject key) {}
 
+  /**
+   * A cache key: the exact token, hashed over its last {@value #HASHED_CHARS} characters only.
+   * Equality is still the whole text, so a hit is always the very bytes that verified. Hashing the
+   * tail (signature bytes, uniformly distributed in every token that was verified and so could be
+   * cached) spares hashing the 0.4-2 KB of each request's fresh token string; a caller who crafts
+   * colliding tails only lands in buckets of well-spread verified tokens.
+   */
+  private static final class TokenKey {
+    private static final int HASHED_CHARS = 32;
+    private final String token;
+    private final int hash;
+
+    TokenKey(String token) {
+      this.token = token;
+      int h = token.length();
+      for (int i = Math.max(0, token.length() - HASHED_CHARS); i < token.length(); i++) h = 31 * h + token.charAt(i);
+      this.hash = h;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof TokenKey k && k.hash == hash && k.token.equals(token);
+    }
+  }
+
   /** What the unverified header and payload say, once they passed the checks that need no key. */
   private record Inspected(String alg, String kid, Object iss) {}
 
@@ -123,28 +153,32 @@ public final class TokenVerifier {
   private final Map<String, IssuerKeys> byIssuer = new HashMap<>();
   private final IssuerKeys anyIssuer;      // the single issuer without `issuer`: iss is not checked
   private final Set<String> algorithms;    // every algorithm some issuer allows
-  private final Cache<String, Verified> cache;
+  private final TokenExtractor extractor;
+  private final Cache<TokenKey, Verified> cache;
+  private final boolean caching;           // a size-0 Caffeine cache would still put and evict on every call
 
   private TokenVerifier(Vertx vertx, IdentityConfig config, Options options, Supplier<WebClient> client) {
     this.config = config;
     this.options = options;
     this.algorithms = Set.copyOf(config.algorithms());
+    this.caching = options.cacheSize() > 0;
+    this.extractor = TokenExtractor.of(config.tokens());
     this.cache = Caffeine.newBuilder()
         .maximumSize(options.cacheSize())
-        .expireAfter(new Expiry<String, Verified>() {
+        .expireAfter(new Expiry<TokenKey, Verified>() {
           @Override
-          public long expireAfterCreate(String token, Verified v, long currentTime) {
+          public long expireAfterCreate(TokenKey token, Verified v, long currentTime) {
             long seconds = v.exp() + config.leewaySeconds() - options.nowSeconds().getAsLong();
             return TimeUnit.SECONDS.toNanos(Math.max(0, seconds));
           }
 
           @Override
-          public long expireAfterUpdate(String token, Verified v, long currentTime, long currentDuration) {
+          public long expireAfterUpdate(TokenKey token, Verified v, long currentTime, long currentDuration) {
             return expireAfterCreate(token, v, currentTime);
           }
 
           @Override
-          public long expireAfterRead(String token, Verified v, long currentTime, long currentDuration) {
+          public long expireAfterRead(TokenKey token, Verified v, long currentTime, long currentDuration) {
             return currentDuration;
           }
         })
@@ -186,7 +220,7 @@ public final class TokenVerifier {
 
   /** Finds and verifies the request's token. Never fails: problems become an invalid identity. */
   public Future<Identity> verify(Request request) {
-    String token = TokenExtractor.find(request, config.tokens());
+    String token = extractor.find(request);
     return token == null ? Future.succeededFuture(Identity.anonymous()) : verifyToken(token);
   }
 
@@ -199,14 +233,15 @@ public final class TokenVerifier {
       return invalid("token is larger than " + MAX_TOKEN_BYTES + " bytes");
     }
     long now = options.nowSeconds().getAsLong();
-    Verified hit = cache.getIfPresent(token);
+    TokenKey key = caching ? new TokenKey(token) : null;
+    Verified hit = caching ? cache.getIfPresent(key) : null;
     if (hit != null) {
       IssuerKeys issuer = hit.issuer();
       issuer.refreshIfDue(now);
       if (now <= hit.exp() + config.leewaySeconds() && issuer.trusts(hit.keys(), hit.kid(), hit.key())) {
         return Future.succeededFuture(checkRevoked(hit));
       }
-      cache.invalidate(token);
+      cache.invalidate(key);
     }
     Object inspected = inspect(token);
     if (inspected instanceof String reason) return invalid(reason);
@@ -221,14 +256,14 @@ public final class TokenVerifier {
     }
     Future<KeySet> keys = issuer.keysFor(t.kid(), now);
     if (keys.isComplete()) {
-      return keys.succeeded() ? verifyWith(token, t, issuer, keys.result(), now) : invalid(describe(keys.cause()));
+      return keys.succeeded() ? verifyWith(token, key, t, issuer, keys.result(), now) : invalid(describe(keys.cause()));
     }
     // Keys are being fetched: go on when they arrive, and answer on the caller's context.
     Context caller = Vertx.currentContext();
     Promise<Identity> answer = Promise.promise();
     keys.onComplete(ar -> {
       Future<Identity> verified = ar.succeeded()
-          ? verifyWith(token, t, issuer, ar.result(), options.nowSeconds().getAsLong())
+          ? verifyWith(token, key, t, issuer, ar.result(), options.nowSeconds().getAsLong())
           : invalid(describe(ar.cause()));
       verified.onComplete(v -> {
         Identity id = v.succeeded() ? v.result() : Identity.invalid(describe(v.cause()));
@@ -261,7 +296,8 @@ public final class TokenVerifier {
     return keys == null ? null : keys.lastFailure();
   }
 
-  private Future<Identity> verifyWith(String token, Inspected t, IssuerKeys issuer, KeySet keys, long now) {
+  private Future<Identity> verifyWith(String token, TokenKey key, Inspected t, IssuerKeys issuer, KeySet keys,
+                                      long now) {
     if (t.kid() != null && !keys.unnamedKeys && !keys.byKid.containsKey(t.kid())) {
       return invalid("token `kid` `" + t.kid() + "` names no key of " + name(issuer));
     }
@@ -279,7 +315,7 @@ public final class TokenVerifier {
       Verified v = (Verified) checked;
       v = new Verified(v.identity(), v.exp(), v.jti(), v.iat(), issuer, keys, t.kid(),
           t.kid() == null ? null : keys.byKid.get(t.kid()));
-      if (v.exp() != Long.MAX_VALUE) cache.put(token, v);
+      if (caching && v.exp() != Long.MAX_VALUE) cache.put(key, v);
       return Future.succeededFuture(checkRevoked(v));
     });
   }
