@@ -281,6 +281,21 @@ class TokenVerifierTest {
     }
 
     @Test
+    void aTokenSharingACachedTokensSignature_butNotItsPayload_isNotServedFromTheCache() {
+      TokenVerifier v = verifier(config());
+      String token = sign(claims().build());
+      assertEquals(Identity.Status.VERIFIED, verify(v, token).status());
+      String[] parts = token.split("\\.");
+      String forgedPayload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+          ("{\"sub\":\"ann\",\"iss\":\"" + ISS + "\",\"aud\":\"" + AUD + "\",\"exp\":" + (NOW + 300)
+              + ",\"permissions\":[\"admin\"]}").getBytes(StandardCharsets.UTF_8));
+      String forged = parts[0] + "." + forgedPayload + "." + parts[2]; // same tail, so the same cache hash
+      Identity id = verify(v, forged);
+      assertEquals(Identity.Status.INVALID, id.status(), () -> "served: " + id);
+      assertEquals(1, v.cachedTokens());
+    }
+
+    @Test
     void cachedToken_pastItsExpiry_isRefused_notServedFromTheCache() {
       TokenVerifier v = verifier(config());
       String token = sign(claims().build());
