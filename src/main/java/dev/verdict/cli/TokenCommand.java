@@ -4,6 +4,7 @@ import dev.verdict.PolicyLoadException;
 import dev.verdict.compile.PolicyCompiler;
 import dev.verdict.policy.CompiledPackage;
 import dev.verdict.policy.IdentityConfig;
+import dev.verdict.policy.IssuerConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -35,6 +36,10 @@ final class TokenCommand implements Callable<Integer> {
   @Option(names = "--package", paramLabel = "NAME", description = "package whose identity settings to use (default: the only one)")
   String packageName;
 
+  @Option(names = "--issuer", paramLabel = "ISS",
+      description = "issuer (`iss`) to sign for, when the package lists several (default: the first with an HS* secret)")
+  String issuer;
+
   @Option(names = "--sub", required = true, paramLabel = "ID", description = "subject (user id)")
   String subject;
 
@@ -64,12 +69,22 @@ final class TokenCommand implements Callable<Integer> {
       err.println("verdict token: " + e.getMessage());
       return VerdictCli.USAGE;
     }
-    IdentityConfig id = pkg.identity();
-    String alg = id == null ? null : id.algorithms().stream().filter(a -> a.startsWith("HS")).findFirst().orElse(null);
-    if (alg == null || id.hmacSecret() == null) {
-      err.println("verdict token: package `" + pkg.name() + "` has no HS* secret to sign with; mint tokens with your identity provider");
+    IdentityConfig identity = pkg.identity();
+    List<IssuerConfig> candidates = identity == null ? List.of() : identity.issuers();
+    if (issuer != null) {
+      candidates = candidates.stream().filter(i -> issuer.equals(i.issuer())).toList();
+      if (candidates.isEmpty()) {
+        err.println("verdict token: package `" + pkg.name() + "` has no issuer `" + issuer + "`");
+        return VerdictCli.USAGE;
+      }
+    }
+    IssuerConfig id = candidates.stream().filter(TokenCommand::canSign).findFirst().orElse(null);
+    if (id == null) {
+      err.println("verdict token: " + (issuer == null ? "package `" + pkg.name() + "`" : "issuer `" + issuer + "`")
+          + " has no HS* secret to sign with; mint tokens with your identity provider");
       return VerdictCli.USAGE;
     }
+    String alg = id.algorithms().stream().filter(a -> a.startsWith("HS")).findFirst().orElseThrow();
     long seconds;
     try {
       seconds = parseDuration(ttl);
@@ -97,6 +112,10 @@ final class TokenCommand implements Callable<Integer> {
     } finally {
       vertx.close();
     }
+  }
+
+  private static boolean canSign(IssuerConfig issuer) {
+    return issuer.hmacSecret() != null && issuer.algorithms().stream().anyMatch(a -> a.startsWith("HS"));
   }
 
   private static Object jsonOrText(String value) {

@@ -2,9 +2,13 @@ package dev.verdict.compile;
 
 import dev.verdict.Diagnostic;
 import dev.verdict.policy.IdentityConfig;
+import dev.verdict.policy.IssuerConfig;
 import dev.verdict.rules.IdentitySpec;
+import dev.verdict.rules.IssuerSpec;
 import dev.verdict.rules.Located;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +17,9 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,15 +27,18 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * Resolves an identity section's key references: {@code ${env:NAME}} and {@code file:PATH}
- * (relative to the rule file). Secrets never appear in rule files as literals, so a rule file
- * can be shared, reviewed and committed.
+ * Resolves each issuer's key references: {@code ${env:NAME}} and {@code file:PATH} (relative to
+ * the rule file), and checks remote {@code jwks} urls (fetched later, by the identity layer).
+ * Secrets never appear in rule files as literals, so a rule file can be shared, reviewed and
+ * committed.
  */
 final class KeyResolver {
 
   private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
   private static final Pattern PEM = Pattern.compile(
       "-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\\s]+)-----END PUBLIC KEY-----");
+
+  private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "[::1]");
 
   private final Function<String, String> environment;
   private final List<Diagnostic> problems;
@@ -39,7 +48,16 @@ final class KeyResolver {
     this.problems = problems;
   }
 
+  /** The resolved settings, or {@code null} when the section has no issuer (already reported by the parser). */
   IdentityConfig resolve(IdentitySpec spec, Path baseDir) {
+    List<IssuerConfig> issuers = new ArrayList<>();
+    for (IssuerSpec issuer : spec.issuers()) issuers.add(resolve(issuer, baseDir));
+    if (issuers.isEmpty()) return null;
+    return new IdentityConfig(spec.location(), spec.tokens(), spec.leewaySeconds(), spec.roles(),
+        spec.requiredClaims(), spec.requireExp(), issuers);
+  }
+
+  private IssuerConfig resolve(IssuerSpec spec, Path baseDir) {
     String secret = null;
     if (spec.secret() != null) {
       secret = secret(spec.secret(), baseDir);
@@ -56,10 +74,48 @@ final class KeyResolver {
       if (pem != null) checkPublicKey(spec, pem);
     }
     List<Map<String, Object>> jwks = List.of();
-    if (spec.jwks() != null) jwks = jwks(spec, baseDir);
-    return new IdentityConfig(spec.location(), spec.tokens(), spec.algorithms(), secret, pem, jwks,
-        spec.issuer(), spec.audience(), spec.leewaySeconds(), spec.permissionsClaim(), spec.rolesClaim(),
-        spec.roles(), spec.requiredClaims(), spec.requireExp());
+    String jwksUrl = null;
+    if (spec.jwks() != null) {
+      if (spec.jwks().value().startsWith("file:")) {
+        jwks = jwks(spec, baseDir);
+      } else {
+        jwksUrl = jwksUrl(spec.jwks());
+      }
+    }
+    return new IssuerConfig(spec.location(), spec.issuer(), spec.algorithms(), secret, pem, jwks, jwksUrl,
+        Math.max(1, spec.jwksRefreshIntervalSeconds()), spec.audience(), spec.permissionsClaim(), spec.rolesClaim());
+  }
+
+  /**
+   * An {@code https://} url, or plain {@code http://} to a loopback host only (tests, a sidecar
+   * beside a local identity provider): keys fetched in clear text from anywhere else could be
+   * swapped by anyone on the path, and with them every identity.
+   */
+  private String jwksUrl(Located ref) {
+    URI uri;
+    try {
+      uri = new URI(ref.value().trim());
+    } catch (URISyntaxException e) {
+      problems.add(new Diagnostic(ref.location(), "invalid_jwks_url", "`jwks` url `" + ref.value() + "` is not a valid url"));
+      return null;
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("https") && !scheme.equals("http")) {
+      problems.add(new Diagnostic(ref.location(), "unsupported_jwks_source",
+          "`jwks` must be `file:PATH` or an `https://` url, not `" + ref.value() + "`"));
+      return null;
+    }
+    if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+      problems.add(new Diagnostic(ref.location(), "invalid_jwks_url",
+          "`jwks` url `" + ref.value() + "` needs a host, and no user info or fragment"));
+      return null;
+    }
+    if (scheme.equals("http") && !LOOPBACK.contains(uri.getHost().toLowerCase(Locale.ROOT))) {
+      problems.add(new Diagnostic(ref.location(), "insecure_jwks_url",
+          "`jwks` url `" + ref.value() + "` must use `https://`; plain `http://` is allowed only for `127.0.0.1` or `localhost`"));
+      return null;
+    }
+    return uri.toString();
   }
 
   private String secret(Located ref, Path baseDir) {
@@ -94,7 +150,7 @@ final class KeyResolver {
   }
 
   // RFC 7518 §3.2: an HMAC key must be at least as long as the hash output.
-  private void checkStrength(IdentitySpec spec, String secret) {
+  private void checkStrength(IssuerSpec spec, String secret) {
     int bytes = secret.getBytes(StandardCharsets.UTF_8).length;
     int needed = spec.algorithms().contains("HS512") ? 64 : spec.algorithms().contains("HS384") ? 48 : 32;
     if (bytes < needed) {
@@ -103,7 +159,7 @@ final class KeyResolver {
     }
   }
 
-  private void checkPublicKey(IdentitySpec spec, String pem) {
+  private void checkPublicKey(IssuerSpec spec, String pem) {
     Matcher m = PEM.matcher(pem);
     if (!m.find()) {
       problems.add(new Diagnostic(spec.publicKey().location(), "invalid_key",
@@ -129,13 +185,8 @@ final class KeyResolver {
     }
   }
 
-  private List<Map<String, Object>> jwks(IdentitySpec spec, Path baseDir) {
+  private List<Map<String, Object>> jwks(IssuerSpec spec, Path baseDir) {
     Located ref = spec.jwks();
-    if (!ref.value().startsWith("file:")) {
-      problems.add(new Diagnostic(ref.location(), "unsupported_jwks_source",
-          "`jwks` must be `file:PATH` (remote jwks urls are not supported yet)"));
-      return List.of();
-    }
     String json = text(ref, baseDir, "jwks");
     if (json == null) return List.of();
     try {

@@ -6,22 +6,31 @@ import dev.verdict.policy.CompiledPackage;
 import dev.verdict.policy.IdentityConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * One {@link TokenVerifier} per distinct identity configuration, shared across verticles and
- * reused across reloads that leave a package's identity settings unchanged.
+ * reused across reloads that leave a package's identity settings unchanged (so a remote JWKS is
+ * not fetched again, and the verified-token cache survives, when other rules change).
  */
 public final class IdentityVerifiers {
 
   private final Vertx vertx;
   private final TokenVerifier.Options options;
   private final Map<IdentityConfig, TokenVerifier> verifiers = new ConcurrentHashMap<>();
+  private final Supplier<WebClient> jwksClient;
+  /** The last config looked up, by identity: spares the map's deep record hash on the request path. */
+  private volatile Resolved last;
+
+  private record Resolved(IdentityConfig config, TokenVerifier verifier) {}
 
   private IdentityVerifiers(Vertx vertx, TokenVerifier.Options options) {
     this.vertx = vertx;
     this.options = options;
+    this.jwksClient = IssuerKeys.lazyClient(vertx); // one connection pool for every remote JWKS
   }
 
   /** Verifiers with the system clock, a 10,000-token cache each, and a fresh in-memory revocation list. */
@@ -45,8 +54,12 @@ public final class IdentityVerifiers {
 
   /** The verifier for these settings; equal settings (same keys) share one verifier and its cache. */
   public TokenVerifier forConfig(IdentityConfig config) {
+    Resolved hit = last;
+    if (hit != null && hit.config() == config) return hit.verifier();
     if (verifiers.size() > 64) verifiers.clear(); // reloads with changing keys must not grow this forever
-    return verifiers.computeIfAbsent(config, c -> TokenVerifier.create(vertx, c, options));
+    TokenVerifier verifier = verifiers.computeIfAbsent(config, c -> TokenVerifier.create(vertx, c, options, jwksClient));
+    last = new Resolved(config, verifier);
+    return verifier;
   }
 
   /** Verifies the request's token for {@code pkg}; a package without identity sees everyone as anonymous. */

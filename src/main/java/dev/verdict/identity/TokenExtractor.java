@@ -6,13 +6,27 @@ import java.util.List;
 /** Finds the token in a request, trying the configured sources in order. */
 final class TokenExtractor {
 
-  private TokenExtractor() {}
+  /** Per source: the cookie name, or {@code null} for the bearer header. Built once, not per request. */
+  private final String[] cookies;
+
+  private TokenExtractor(String[] cookies) {
+    this.cookies = cookies;
+  }
+
+  /** An extractor for sources such as {@code cookie:access_token} and {@code bearer}. */
+  static TokenExtractor of(List<String> sources) {
+    String[] cookies = new String[sources.size()];
+    for (int i = 0; i < cookies.length; i++) {
+      String source = sources.get(i);
+      cookies[i] = source.equals("bearer") ? null : source.substring("cookie:".length());
+    }
+    return new TokenExtractor(cookies);
+  }
 
   /** The token, or {@code null} when no source carries one. */
-  static String find(Request request, List<String> sources) {
-    for (String source : sources) {
-      String token = source.equals("bearer") ? bearer(request.header("authorization"))
-          : cookie(request.header("cookie"), source.substring("cookie:".length()));
+  String find(Request request) {
+    for (String cookie : cookies) {
+      String token = cookie == null ? bearer(request.header("authorization")) : cookie(request.header("cookie"), cookie);
       if (token != null && !token.isEmpty()) return token;
     }
     return null;

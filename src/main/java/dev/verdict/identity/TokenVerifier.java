@@ -6,43 +6,60 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import dev.verdict.Identity;
 import dev.verdict.Request;
 import dev.verdict.policy.IdentityConfig;
+import dev.verdict.policy.IssuerConfig;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.auth.JWTOptions;
-import io.vertx.ext.auth.PubSecKeyOptions;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import io.vertx.ext.auth.impl.jose.JWT;
-import io.vertx.ext.auth.jwt.JWTAuth;
-import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
  * Verifies tokens for one package's identity settings. Thread-safe; build one per
  * {@link IdentityConfig} and reuse it.
  *
- * <p>The algorithm allow-list is enforced twice: the token's header must name a listed algorithm,
- * and vertx-auth-jwt only holds keys for listed algorithms. A token that names its own key
- * ({@code jku}, {@code x5u}, {@code jwk}, {@code x5c}) or carries a {@code kid} shaped like a path or
- * an injection is refused before any key is looked up.
+ * <p><b>Issuers.</b> The token's {@code iss}, read from the still unverified payload, chooses one
+ * of the package's issuers; the token is then verified with that issuer's keys, algorithms and
+ * audience only. An {@code iss} no issuer claims is refused without trying any key, so a token
+ * that names issuer A but is signed with issuer B's key fails A's signature check.
+ *
+ * <p>The algorithm allow-list is enforced twice: the token's header must name an algorithm its
+ * issuer allows, and vertx-auth-jwt only holds keys for allowed algorithms. A token that names its
+ * own key ({@code jku}, {@code x5u}, {@code jwk}, {@code x5c}) or carries a {@code kid} shaped like
+ * a path or an injection is refused before any key is looked up.
+ *
+ * <p><b>Remote JWKS.</b> Keys are fetched without blocking (see {@link IssuerKeys}). A verification
+ * waits only for a fetch it needs: the first one, or one for a {@code kid} the cached keys lack,
+ * which happens at most once per {@code jwks_refresh_interval}. With no keys at all after that
+ * fetch (or its timeout) the token is refused: fail closed. When a verification had to wait, its
+ * future completes on the caller's Vert.x context.
  *
  * <p><b>Why the verified-token cache is safe.</b> Only a token that passed every check (signature,
  * algorithm, issuer, audience, time claims, required claims) is cached, keyed by its exact text, so
  * a cache hit is the same bytes that verified. An entry lives no longer than the token's
  * {@code exp} (plus leeway), and the expiry is re-checked on every hit. Revocation is consulted on
- * every hit. The cache belongs to this verifier, which belongs to one set of keys: changed keys
- * (a reload) make a new verifier with an empty cache, so a token signed by a removed key is never
- * answered from an old cache.
+ * every hit. Each entry records the issuer, the key set and the published key that verified it;
+ * a hit is answered only while that key set is still current or that very key is still published,
+ * so a key removed from a JWKS stops verifying its cached tokens the moment the new set is
+ * swapped in (such entries are also evicted then). Changed rules make a new verifier with an
+ * empty cache.
  */
 public final class TokenVerifier {
 
@@ -52,13 +69,32 @@ public final class TokenVerifier {
   /** Default bound on cached verified tokens. */
   public static final int DEFAULT_CACHE_SIZE = 10_000;
 
+  /** Default bound on one JWKS fetch, connection included. */
+  public static final Duration DEFAULT_JWKS_TIMEOUT = Duration.ofSeconds(5);
+
   private static final Set<String> KEY_NAMING_HEADERS = Set.of("jku", "x5u", "jwk", "x5c", "crit");
   private static final Pattern SAFE_KID = Pattern.compile("[A-Za-z0-9_.:+=@-]{1,256}");
+  private static final List<String> TIME_CLAIMS = List.of("exp", "nbf", "iat");
 
-  /** Tuning for a verifier; the defaults suit a sidecar. */
-  public record Options(RevocationList revocations, LongSupplier nowSeconds, int cacheSize) {
+  /**
+   * Tuning for a verifier; the defaults suit a sidecar.
+   *
+   * @param nowSeconds  the clock for time claims, the cache and JWKS refreshes (injected for tests)
+   * @param cacheSize   verified tokens kept; 0 turns the cache off
+   * @param jwksTimeout the longest one JWKS fetch may take, and so the longest a token waits for keys
+   */
+  public record Options(RevocationList revocations, LongSupplier nowSeconds, int cacheSize, Duration jwksTimeout) {
     public Options {
+      Objects.requireNonNull(revocations, "revocations");
+      Objects.requireNonNull(nowSeconds, "nowSeconds");
       if (cacheSize < 0) throw new IllegalArgumentException("cacheSize must be >= 0, was " + cacheSize);
+      if (jwksTimeout == null || jwksTimeout.isNegative() || jwksTimeout.isZero()) {
+        throw new IllegalArgumentException("jwksTimeout must be positive, was " + jwksTimeout);
+      }
+    }
+
+    public Options(RevocationList revocations, LongSupplier nowSeconds, int cacheSize) {
+      this(revocations, nowSeconds, cacheSize, DEFAULT_JWKS_TIMEOUT);
     }
 
     public static Options defaults() {
@@ -66,41 +102,101 @@ public final class TokenVerifier {
     }
 
     public Options withRevocations(RevocationList r) {
-      return new Options(r, nowSeconds, cacheSize);
+      return new Options(r, nowSeconds, cacheSize, jwksTimeout);
+    }
+
+    public Options withJwksTimeout(Duration timeout) {
+      return new Options(revocations, nowSeconds, cacheSize, timeout);
     }
   }
 
-  private record Verified(Identity identity, long exp, String jti, long iat) {}
+  /** A fully verified token, with what verified it: see "why the cache is safe" above. */
+  private record Verified(Identity identity, long exp, String jti, long iat,
+                          IssuerKeys issuer, KeySet keys, String kid, JsonObject key) {}
+
+  /**
+   * A cache key: the exact token, hashed over its last {@value #HASHED_CHARS} characters only.
+   * Equality is still the whole text, so a hit is always the very bytes that verified. Hashing the
+   * tail (signature bytes, uniformly distributed in every token that was verified and so could be
+   * cached) spares hashing the 0.4-2 KB of each request's fresh token string; a caller who crafts
+   * colliding tails only lands in buckets of well-spread verified tokens.
+   */
+  private static final class TokenKey {
+    private static final int HASHED_CHARS = 32;
+    private final String token;
+    private final int hash;
+
+    TokenKey(String token) {
+      this.token = token;
+      int h = token.length();
+      for (int i = Math.max(0, token.length() - HASHED_CHARS); i < token.length(); i++) h = 31 * h + token.charAt(i);
+      this.hash = h;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof TokenKey k && k.hash == hash && k.token.equals(token);
+    }
+  }
+
+  /** What the unverified header and payload say, once they passed the checks that need no key. */
+  private record Inspected(String alg, String kid, Object iss) {}
 
   private final IdentityConfig config;
-  private final JWTAuth auth;
   private final Options options;
-  private final Cache<String, Verified> cache;
+  private final List<IssuerKeys> issuers = new ArrayList<>();
+  private final Map<String, IssuerKeys> byIssuer = new HashMap<>();
+  private final IssuerKeys anyIssuer;      // the single issuer without `issuer`: iss is not checked
+  private final Set<String> algorithms;    // every algorithm some issuer allows
+  private final TokenExtractor extractor;
+  private final Cache<TokenKey, Verified> cache;
+  private final boolean caching;           // a size-0 Caffeine cache would still put and evict on every call
 
-  private TokenVerifier(IdentityConfig config, JWTAuth auth, Options options) {
+  private TokenVerifier(Vertx vertx, IdentityConfig config, Options options, Supplier<WebClient> client) {
     this.config = config;
-    this.auth = auth;
     this.options = options;
+    this.algorithms = Set.copyOf(config.algorithms());
+    this.caching = options.cacheSize() > 0;
+    this.extractor = TokenExtractor.of(config.tokens());
     this.cache = Caffeine.newBuilder()
         .maximumSize(options.cacheSize())
-        .expireAfter(new Expiry<String, Verified>() {
+        .expireAfter(new Expiry<TokenKey, Verified>() {
           @Override
-          public long expireAfterCreate(String token, Verified v, long currentTime) {
+          public long expireAfterCreate(TokenKey token, Verified v, long currentTime) {
             long seconds = v.exp() + config.leewaySeconds() - options.nowSeconds().getAsLong();
             return TimeUnit.SECONDS.toNanos(Math.max(0, seconds));
           }
 
           @Override
-          public long expireAfterUpdate(String token, Verified v, long currentTime, long currentDuration) {
+          public long expireAfterUpdate(TokenKey token, Verified v, long currentTime, long currentDuration) {
             return expireAfterCreate(token, v, currentTime);
           }
 
           @Override
-          public long expireAfterRead(String token, Verified v, long currentTime, long currentDuration) {
+          public long expireAfterRead(TokenKey token, Verified v, long currentTime, long currentDuration) {
             return currentDuration;
           }
         })
         .build();
+    IssuerKeys.Fetching fetching = new IssuerKeys.Fetching(vertx, client, options.nowSeconds(),
+        options.jwksTimeout().toMillis());
+    IssuerKeys any = null;
+    for (IssuerConfig issuer : config.issuers()) {
+      IssuerKeys keys = issuer.jwksUrl() == null ? IssuerKeys.fixed(vertx, issuer, config.leewaySeconds())
+          : IssuerKeys.remote(issuer, config.leewaySeconds(), fetching, this::evictUntrusted);
+      issuers.add(keys);
+      if (issuer.issuer() == null) {
+        any = keys;
+      } else {
+        byIssuer.put(issuer.issuer(), keys);
+      }
+    }
+    this.anyIssuer = any;
   }
 
   /** A verifier with default options: no revocations, the system clock, a 10,000-token cache. */
@@ -109,98 +205,76 @@ public final class TokenVerifier {
   }
 
   /**
+   * A verifier with its own web client for remote JWKS, made only if an issuer needs one.
+   *
    * @throws IllegalArgumentException when vertx-auth-jwt refuses the key material
    */
   public static TokenVerifier create(Vertx vertx, IdentityConfig config, Options options) {
-    JWTAuthOptions jwtOptions = new JWTAuthOptions();
-    for (String alg : config.algorithms()) {
-      if (alg.startsWith("HS") && config.hmacSecret() != null) {
-        jwtOptions.addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(config.hmacSecret()));
-      } else if (!alg.startsWith("HS") && config.publicKeyPem() != null) {
-        jwtOptions.addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(config.publicKeyPem()));
-      }
-    }
-    jwtOptions.setJwks(jwks(config));
-    JWTOptions jwt = new JWTOptions().setLeeway((int) Math.min(Integer.MAX_VALUE, config.leewaySeconds()));
-    if (config.issuer() != null) jwt.setIssuer(config.issuer());
-    if (!config.audience().isEmpty()) jwt.setAudience(config.audience());
-    // Time claims are checked below against the injected clock, so that they have one source of
-    // truth (vertx-auth-jwt reads the wall clock) and can be tested without sleeping.
-    jwt.setIgnoreExpiration(true);
-    jwtOptions.setJWTOptions(jwt);
-    try {
-      return new TokenVerifier(config, JWTAuth.create(vertx, jwtOptions), options);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("identity keys at " + config.location() + " were refused: " + e.getMessage(), e);
-    }
+    return create(vertx, config, options, IssuerKeys.lazyClient(vertx));
   }
 
-  /**
-   * Keys from the JWKS, only for allowed algorithms. A key without {@code alg} is offered once
-   * for each allowed algorithm its type can serve, so an identity provider that omits {@code alg}
-   * still works without widening the allow-list.
-   */
-  private static List<JsonObject> jwks(IdentityConfig config) {
-    List<JsonObject> keys = new ArrayList<>();
-    for (Map<String, Object> key : config.jwks()) {
-      Object alg = key.get("alg");
-      if (alg instanceof String a) {
-        if (config.algorithms().contains(a)) keys.add(new JsonObject(new LinkedHashMap<>(key)));
-        continue;
-      }
-      for (String allowed : config.algorithms()) {
-        if (fits(String.valueOf(key.get("kty")), String.valueOf(key.get("crv")), allowed)) {
-          keys.add(new JsonObject(new LinkedHashMap<>(key)).put("alg", allowed));
-        }
-      }
-    }
-    return keys;
-  }
-
-  private static boolean fits(String kty, String crv, String alg) {
-    return switch (kty) {
-      case "RSA" -> alg.startsWith("RS") || alg.startsWith("PS");
-      case "EC" -> (alg.equals("ES256") && crv.equals("P-256")) || (alg.equals("ES384") && crv.equals("P-384"))
-          || (alg.equals("ES512") && crv.equals("P-521"));
-      case "OKP" -> alg.equals("EdDSA");
-      default -> false;
-    };
+  /** As {@link #create(Vertx, IdentityConfig, Options)}, fetching remote JWKS with {@code client}. */
+  static TokenVerifier create(Vertx vertx, IdentityConfig config, Options options, Supplier<WebClient> client) {
+    return new TokenVerifier(vertx, config, options, client);
   }
 
   /** Finds and verifies the request's token. Never fails: problems become an invalid identity. */
   public Future<Identity> verify(Request request) {
-    String token = TokenExtractor.find(request, config.tokens());
+    String token = extractor.find(request);
     return token == null ? Future.succeededFuture(Identity.anonymous()) : verifyToken(token);
   }
 
-  /** Verifies one token. Never fails: problems become an invalid identity. */
+  /**
+   * Verifies one token. Never fails: problems become an invalid identity. Completes at once
+   * unless keys must be fetched first (see the class comment).
+   */
   public Future<Identity> verifyToken(String token) {
     if (token.length() > MAX_TOKEN_BYTES) {
       return invalid("token is larger than " + MAX_TOKEN_BYTES + " bytes");
     }
     long now = options.nowSeconds().getAsLong();
-    Verified hit = cache.getIfPresent(token);
+    TokenKey key = caching ? new TokenKey(token) : null;
+    Verified hit = caching ? cache.getIfPresent(key) : null;
     if (hit != null) {
-      if (now <= hit.exp() + config.leewaySeconds()) return Future.succeededFuture(checkRevoked(hit));
-      cache.invalidate(token);
+      IssuerKeys issuer = hit.issuer();
+      issuer.refreshIfDue(now);
+      if (now <= hit.exp() + config.leewaySeconds() && issuer.trusts(hit.keys(), hit.kid(), hit.key())) {
+        return Future.succeededFuture(checkRevoked(hit));
+      }
+      cache.invalidate(key);
     }
-    String refused = inspectHeader(token);
-    if (refused != null) return invalid(refused);
-    Future<io.vertx.ext.auth.User> authenticated;
-    try {
-      authenticated = auth.authenticate(new TokenCredentials(token));
-    } catch (RuntimeException e) {
-      return invalid(describe(e));
+    Object inspected = inspect(token);
+    if (inspected instanceof String reason) return invalid(reason);
+    Inspected t = (Inspected) inspected;
+    IssuerKeys issuer = anyIssuer != null ? anyIssuer : t.iss() instanceof String iss ? byIssuer.get(iss) : null;
+    if (issuer == null) {
+      return invalid(t.iss() == null ? "token has no `iss`, so no issuer can verify it"
+          : "issuer `" + shorten(String.valueOf(t.iss())) + "` is not trusted here");
     }
-    return authenticated.transform(ar -> {
-      if (ar.failed()) return invalid(describe(ar.cause()));
-      JsonObject claims = ar.result().attributes().getJsonObject("accessToken");
-      Object checked = checkClaims(claims, now);
-      if (checked instanceof String reason) return invalid(reason);
-      Verified v = (Verified) checked;
-      if (v.exp() != Long.MAX_VALUE) cache.put(token, v);
-      return Future.succeededFuture(checkRevoked(v));
+    if (!issuer.config().algorithms().contains(t.alg())) {
+      return invalid("algorithm `" + t.alg() + "` is not allowed for " + name(issuer));
+    }
+    Future<KeySet> keys = issuer.keysFor(t.kid(), now);
+    if (keys.isComplete()) {
+      return keys.succeeded() ? verifyWith(token, key, t, issuer, keys.result(), now) : invalid(describe(keys.cause()));
+    }
+    // Keys are being fetched: go on when they arrive, and answer on the caller's context.
+    Context caller = Vertx.currentContext();
+    Promise<Identity> answer = Promise.promise();
+    keys.onComplete(ar -> {
+      Future<Identity> verified = ar.succeeded()
+          ? verifyWith(token, key, t, issuer, ar.result(), options.nowSeconds().getAsLong())
+          : invalid(describe(ar.cause()));
+      verified.onComplete(v -> {
+        Identity id = v.succeeded() ? v.result() : Identity.invalid(describe(v.cause()));
+        if (caller == null || caller == Vertx.currentContext()) {
+          answer.complete(id);
+        } else {
+          caller.runOnContext(x -> answer.complete(id));
+        }
+      });
     });
+    return answer.future();
   }
 
   /** Number of verified tokens currently cached (for metrics and tests). */
@@ -209,11 +283,54 @@ public final class TokenVerifier {
     return cache.estimatedSize();
   }
 
+  /** Completes when no JWKS fetch is running; for tests that must see a background refresh land. */
+  Future<Void> keysSettled() {
+    List<Future<Void>> running = new ArrayList<>();
+    for (IssuerKeys keys : issuers) running.add(keys.settled());
+    return Future.all(running).mapEmpty();
+  }
+
+  /** Why the last JWKS fetch of {@code issuer} failed, or {@code null}. */
+  String lastJwksFailure(String issuer) {
+    IssuerKeys keys = issuer == null ? anyIssuer : byIssuer.get(issuer);
+    return keys == null ? null : keys.lastFailure();
+  }
+
+  private Future<Identity> verifyWith(String token, TokenKey key, Inspected t, IssuerKeys issuer, KeySet keys,
+                                      long now) {
+    if (t.kid() != null && !keys.unnamedKeys && !keys.byKid.containsKey(t.kid())) {
+      return invalid("token `kid` `" + t.kid() + "` names no key of " + name(issuer));
+    }
+    Future<io.vertx.ext.auth.User> authenticated;
+    try {
+      authenticated = keys.auth.authenticate(new TokenCredentials(token));
+    } catch (RuntimeException e) {
+      return invalid(describe(e));
+    }
+    return authenticated.transform(ar -> {
+      if (ar.failed()) return invalid(describe(ar.cause()));
+      JsonObject claims = ar.result().attributes().getJsonObject("accessToken");
+      Object checked = checkClaims(claims, now, issuer.config());
+      if (checked instanceof String reason) return invalid(reason);
+      Verified v = (Verified) checked;
+      v = new Verified(v.identity(), v.exp(), v.jti(), v.iat(), issuer, keys, t.kid(),
+          t.kid() == null ? null : keys.byKid.get(t.kid()));
+      if (caching && v.exp() != Long.MAX_VALUE) cache.put(key, v);
+      return Future.succeededFuture(checkRevoked(v));
+    });
+  }
+
+  /** Drops cached tokens whose key left {@code issuer}'s JWKS; a hit would refuse them anyway. */
+  private void evictUntrusted(IssuerKeys issuer) {
+    cache.asMap().values().removeIf(v -> v.issuer() == issuer && !issuer.trusts(v.keys(), v.kid(), v.key()));
+  }
+
   /**
    * Checks that need no key: the algorithm, key-naming headers, the shape of {@code kid}, and the
    * types of the time claims (which vertx-auth-jwt would otherwise fail on with a cast error).
+   * Returns the reason to refuse, or what the issuer lookup needs.
    */
-  private String inspectHeader(String token) {
+  private Object inspect(String token) {
     JsonObject header;
     JsonObject payload;
     try {
@@ -224,12 +341,12 @@ public final class TokenVerifier {
       return "malformed token: " + describe(e);
     }
     if (header == null || payload == null) return "malformed token: no header or payload";
-    for (String time : List.of("exp", "nbf", "iat")) {
+    for (String time : TIME_CLAIMS) {
       Object v = payload.getValue(time);
       if (v != null && !(v instanceof Number)) return "`" + time + "` is not a number";
     }
     Object alg = header.getValue("alg");
-    if (!(alg instanceof String a) || !config.algorithms().contains(a)) {
+    if (!(alg instanceof String a) || !algorithms.contains(a)) {
       return "algorithm `" + alg + "` is not allowed";
     }
     for (String name : header.fieldNames()) {
@@ -239,15 +356,15 @@ public final class TokenVerifier {
     if (kid != null && !(kid instanceof String k && SAFE_KID.matcher(k).matches() && !k.contains(".."))) {
       return "token `kid` is not a plain key id";
     }
-    return null;
+    return new Inspected(a, (String) kid, payload.getValue("iss"));
   }
 
   /** The verified identity, or a reason (String) for refusing claims vertx-auth-jwt accepted. */
-  private Object checkClaims(JsonObject claims, long now) {
+  private Object checkClaims(JsonObject claims, long now, IssuerConfig issuer) {
     if (claims == null) return "token has no claims";
     Object exp = claims.getValue("exp");
     if (exp == null && config.requireExp()) return "token has no `exp`";
-    for (String time : List.of("exp", "nbf", "iat")) {
+    for (String time : TIME_CLAIMS) {
       Object v = claims.getValue(time);
       if (v != null && !(v instanceof Number)) return "`" + time + "` is not a number";
     }
@@ -263,9 +380,10 @@ public final class TokenVerifier {
     Object sub = claims.getValue("sub");
     if (sub != null && !(sub instanceof String)) return "`sub` is not a string";
     Object jti = claims.getValue("jti");
-    Identity identity = Identity.verified((String) sub, permissions(claims), plain(claims));
+    Identity identity = Identity.verified((String) sub, permissions(claims, issuer), plain(claims));
     return new Verified(identity, exp instanceof Number n ? n.longValue() : Long.MAX_VALUE,
-        jti instanceof String j ? j : null, iat instanceof Number n ? n.longValue() : Long.MIN_VALUE);
+        jti instanceof String j ? j : null, iat instanceof Number n ? n.longValue() : Long.MIN_VALUE,
+        null, null, null, null);
   }
 
   private Identity checkRevoked(Verified v) {
@@ -277,12 +395,20 @@ public final class TokenVerifier {
     return v.identity();
   }
 
-  private Set<String> permissions(JsonObject claims) {
+  private static String name(IssuerKeys issuer) {
+    return issuer.config().issuer() == null ? "the package's issuer" : "issuer `" + issuer.config().issuer() + "`";
+  }
+
+  private static String shorten(String s) {
+    return s.length() <= 100 ? s : s.substring(0, 100) + "...";
+  }
+
+  private Set<String> permissions(JsonObject claims, IssuerConfig issuer) {
     Set<String> out = new LinkedHashSet<>();
-    addStrings(claimAt(claims, config.permissionsClaim()), out);
-    if (config.rolesClaim() != null) {
+    addStrings(claimAt(claims, issuer.permissionsClaim()), out);
+    if (issuer.rolesClaim() != null) {
       Set<String> roles = new LinkedHashSet<>();
-      addStrings(claimAt(claims, config.rolesClaim()), roles);
+      addStrings(claimAt(claims, issuer.rolesClaim()), roles);
       for (String role : roles) out.addAll(config.roles().getOrDefault(role, List.of()));
     }
     return out;

@@ -5,55 +5,59 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A package's identity settings with every reference resolved: the secret read from the
- * environment, PEM and JWKS files read. Holds key material, so {@link #toString()} never prints it.
+ * A package's identity settings with every reference resolved: settings shared by all issuers,
+ * and the issuers themselves, each with its own keys. A token is verified by the issuer its
+ * {@code iss} names, and by that issuer's keys only.
  *
  * @param tokens          token sources in order: {@code cookie:NAME} or {@code bearer}
- * @param hmacSecret      for HS* algorithms, or {@code null}
- * @param publicKeyPem    for RS/PS/ES/EdDSA from a PEM, or {@code null}
- * @param jwks            keys of a JWKS document as plain maps, or empty
- * @param audience        accepted audiences; empty = not checked
- * @param rolesClaim      claim holding role names, or {@code null}
+ * @param leewaySeconds   clock skew allowed on {@code exp}, {@code nbf} and {@code iat}
  * @param roles           permissions granted by each role
  * @param requiredClaims  claims every token must carry
  * @param requireExp      whether tokens without {@code exp} are refused
+ * @param issuers         at least one; at most one has no {@code issuer}, and then it is the only one
  */
 public record IdentityConfig(
     SourceLocation location,
     List<String> tokens,
-    List<String> algorithms,
-    String hmacSecret,
-    String publicKeyPem,
-    List<Map<String, Object>> jwks,
-    String issuer,
-    List<String> audience,
     long leewaySeconds,
-    String permissionsClaim,
-    String rolesClaim,
     Map<String, List<String>> roles,
     List<String> requiredClaims,
-    boolean requireExp) {
+    boolean requireExp,
+    List<IssuerConfig> issuers) {
 
   public IdentityConfig {
     tokens = List.copyOf(tokens);
-    algorithms = List.copyOf(algorithms);
-    jwks = List.copyOf(jwks);
-    audience = List.copyOf(audience);
     roles = Map.copyOf(roles);
     requiredClaims = List.copyOf(requiredClaims);
+    issuers = List.copyOf(issuers);
+    if (issuers.isEmpty()) throw new IllegalArgumentException("identity needs at least one issuer");
+    if (issuers.size() > 1 && issuers.stream().anyMatch(i -> i.issuer() == null)) {
+      throw new IllegalArgumentException("with several issuers, each needs its `issuer`");
+    }
+    if (issuers.stream().map(IssuerConfig::issuer).distinct().count() != issuers.size()) {
+      throw new IllegalArgumentException("issuers must be distinct");
+    }
   }
 
-  /** The same settings with other keys: for tests that sign with throwaway keys. */
-  public IdentityConfig withKeys(List<String> algorithms, String hmacSecret, String publicKeyPem,
-                                 List<Map<String, Object>> jwks) {
-    return new IdentityConfig(location, tokens, algorithms, hmacSecret, publicKeyPem, jwks, issuer, audience,
-        leewaySeconds, permissionsClaim, rolesClaim, roles, requiredClaims, requireExp);
+  /** Settings of the single-issuer form: one issuer, written directly under {@code identity}. */
+  public static IdentityConfig single(SourceLocation location, List<String> tokens, long leewaySeconds,
+                                      Map<String, List<String>> roles, List<String> requiredClaims,
+                                      boolean requireExp, IssuerConfig issuer) {
+    return new IdentityConfig(location, tokens, leewaySeconds, roles, requiredClaims, requireExp, List.of(issuer));
+  }
+
+  /** The same shared settings with other issuers: for tests that sign with throwaway keys. */
+  public IdentityConfig withIssuers(List<IssuerConfig> replacement) {
+    return new IdentityConfig(location, tokens, leewaySeconds, roles, requiredClaims, requireExp, replacement);
+  }
+
+  /** Every algorithm some issuer allows: a token naming any other is refused before its issuer is looked up. */
+  public List<String> algorithms() {
+    return issuers.stream().flatMap(i -> i.algorithms().stream()).distinct().toList();
   }
 
   @Override
   public String toString() {
-    return "IdentityConfig[algorithms=" + algorithms + ", issuer=" + issuer + ", audience=" + audience
-        + ", tokens=" + tokens + ", keys=" + (hmacSecret != null ? "secret " : "") + (publicKeyPem != null ? "pem " : "")
-        + (jwks.isEmpty() ? "" : jwks.size() + " jwk") + "]";
+    return "IdentityConfig[tokens=" + tokens + ", issuers=" + issuers + "]";
   }
 }

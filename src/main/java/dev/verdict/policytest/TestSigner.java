@@ -1,6 +1,7 @@
 package dev.verdict.policytest;
 
 import dev.verdict.policy.IdentityConfig;
+import dev.verdict.policy.IssuerConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.JWTOptions;
@@ -12,29 +13,38 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Signs test tokens for one package with a fresh key of an algorithm the package allows, and
- * describes the package's identity settings with that key in place of the real one. Policy tests
- * thus run the real verification (algorithm allow-list, issuer, audience, expiry, permission claim)
+ * Signs test tokens for one package with a fresh key per issuer, of an algorithm that issuer
+ * allows, and describes the package's identity settings with those keys in place of the real
+ * ones (a remote JWKS included, so policy tests never touch the network). Policy tests thus run
+ * the real verification (issuer choice, algorithm allow-list, audience, expiry, permission claim)
  * without the production secret or private key.
  */
 final class TestSigner {
 
-  private final String algorithm;
-  private final IdentityConfig config;
-  private final JWTAuth signer;
+  /** One issuer's throwaway key. */
+  private record Entry(IssuerConfig issuer, String algorithm, JWTAuth signer) {}
 
-  private TestSigner(String algorithm, IdentityConfig config, JWTAuth signer) {
-    this.algorithm = algorithm;
+  private final IdentityConfig config;
+  private final List<Entry> entries;
+
+  private TestSigner(IdentityConfig config, List<Entry> entries) {
     this.config = config;
-    this.signer = signer;
+    this.entries = entries;
   }
 
   static TestSigner create(Vertx vertx, IdentityConfig real) throws GeneralSecurityException {
+    List<Entry> entries = new ArrayList<>();
+    for (IssuerConfig issuer : real.issuers()) entries.add(entry(vertx, issuer));
+    return new TestSigner(real.withIssuers(entries.stream().map(Entry::issuer).toList()), entries);
+  }
+
+  private static Entry entry(Vertx vertx, IssuerConfig real) throws GeneralSecurityException {
     String alg = real.algorithms().get(0);
     String secret = null;
     String publicPem = null;
@@ -49,10 +59,9 @@ final class TestSigner {
       publicPem = pem("PUBLIC KEY", pair.getPublic().getEncoded());
       signingKey = pem("PRIVATE KEY", pair.getPrivate().getEncoded());
     }
-    IdentityConfig test = real.withKeys(List.of(alg), secret, publicPem, List.of());
     JWTAuth signer = JWTAuth.create(vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm(alg).setBuffer(signingKey)));
-    return new TestSigner(alg, test, signer);
+    return new Entry(real.withKeys(List.of(alg), secret, publicPem, List.of()), alg, signer);
   }
 
   private static KeyPair generate(String alg) throws GeneralSecurityException {
@@ -77,21 +86,27 @@ final class TestSigner {
     return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder().encodeToString(der) + "\n-----END " + type + "-----\n";
   }
 
-  /** The package's identity settings with the test key; verifies what {@link #sign} produces. */
+  /** The package's identity settings with the test keys; verifies what {@link #sign} produces. */
   IdentityConfig config() {
     return config;
   }
 
   /**
-   * Signs {@code claims}, adding the package's issuer, first audience, and a five-minute expiry
-   * unless the case sets them itself (so a case can test a wrong issuer or an expired token).
+   * Signs {@code claims} with the key of the issuer their {@code iss} names, or of the first issuer
+   * when {@code iss} names none (so a case can test an unknown issuer); adds that issuer's
+   * {@code iss}, first audience, and a five-minute expiry unless the case sets them itself (so a
+   * case can test a wrong audience or an expired token).
    */
   String sign(JsonObject claims, long nowSeconds) {
+    Object iss = claims.getValue("iss");
+    Entry entry = entries.stream().filter(e -> iss != null && iss.equals(e.issuer().issuer())).findFirst()
+        .orElse(entries.get(0));
+    IssuerConfig issuer = entry.issuer();
     JsonObject payload = claims.copy();
-    if (!payload.containsKey("iss") && config.issuer() != null) payload.put("iss", config.issuer());
-    if (!payload.containsKey("aud") && !config.audience().isEmpty()) payload.put("aud", config.audience().get(0));
+    if (!payload.containsKey("iss") && issuer.issuer() != null) payload.put("iss", issuer.issuer());
+    if (!payload.containsKey("aud") && !issuer.audience().isEmpty()) payload.put("aud", issuer.audience().get(0));
     if (!payload.containsKey("exp")) payload.put("exp", nowSeconds + 300);
     boolean ownIat = payload.containsKey("iat");
-    return signer.generateToken(payload, new JWTOptions().setAlgorithm(algorithm).setNoTimestamp(ownIat));
+    return entry.signer().generateToken(payload, new JWTOptions().setAlgorithm(entry.algorithm()).setNoTimestamp(ownIat));
   }
 }

@@ -32,7 +32,11 @@ final class RuleFileParser {
       "ES256", "ES384", "ES512", "EdDSA");
   private static final Set<String> TOP_KEYS = YamlNodes.ordered("package", "identity", "data", "risk", "routes");
   private static final Set<String> IDENTITY_KEYS = YamlNodes.ordered("tokens", "algorithms", "secret", "public_key", "jwks",
-      "issuer", "audience", "leeway", "permissions_claim", "roles_claim", "roles", "required_claims", "require_exp");
+      "jwks_refresh_interval", "issuer", "issuers", "audience", "leeway", "permissions_claim", "roles_claim", "roles",
+      "required_claims", "require_exp");
+  /** Keys of one issuer: inside each `issuers` entry, or directly under `identity` in the single-issuer form. */
+  private static final Set<String> ISSUER_KEYS = YamlNodes.ordered("issuer", "algorithms", "secret", "public_key", "jwks",
+      "jwks_refresh_interval", "audience", "permissions_claim", "roles_claim");
   private static final Set<String> RISK_KEYS = YamlNodes.ordered("threshold", "signals");
   private static final Set<String> ROUTE_KEYS = YamlNodes.ordered("id", "path", "methods", "permission", "permissions", "when",
       "effect", "public", "risk");
@@ -122,6 +126,79 @@ final class RuleFileParser {
         }
       }
     }
+    List<IssuerSpec> issuers = new ArrayList<>();
+    if (m.containsKey("issuers")) {
+      // One form or the other: a key beside `issuers` would silently apply to no issuer, or to all.
+      for (Map.Entry<String, NodeTuple> e : m.entrySet()) {
+        if (ISSUER_KEYS.contains(e.getKey())) {
+          problems.add(new Diagnostic(yaml.at(e.getValue().getKeyNode()), "conflicting_keys",
+              "`" + e.getKey() + "` cannot sit beside `issuers`: move it into each `issuers` entry"));
+        }
+      }
+      issuers.addAll(issuerList(m.get("issuers").getValueNode()));
+    } else {
+      issuers.add(issuer(node, m, false));
+    }
+    long leeway = 0;
+    Located leewayText = yaml.optionalString(m, "leeway");
+    if (leewayText != null) leeway = durationSeconds(leewayText);
+    Map<String, List<String>> roles = new LinkedHashMap<>();
+    if (m.containsKey("roles")) {
+      Map<String, NodeTuple> r = yaml.mapping(m.get("roles").getValueNode(), "`roles`", null);
+      if (r != null) {
+        for (Map.Entry<String, NodeTuple> e : r.entrySet()) {
+          List<String> granted = new ArrayList<>();
+          for (String p : yaml.stringList(e.getValue().getValueNode(), "roles." + e.getKey())) {
+            granted.add(permission(new Located(p, yaml.at(e.getValue().getValueNode()))));
+          }
+          roles.put(e.getKey(), granted);
+        }
+      }
+      if (issuers.stream().allMatch(i -> i.rolesClaim() == null)) {
+        problems.add(new Diagnostic(yaml.at(m.get("roles").getKeyNode()), "missing_key", m.containsKey("issuers")
+            ? "`roles` needs `roles_claim` in at least one `issuers` entry: the claim that lists the token's roles"
+            : "`roles` needs `roles_claim`: the claim that lists the token's roles, e.g. `realm_access.roles`"));
+      }
+    }
+    List<String> requiredClaims = m.containsKey("required_claims")
+        ? yaml.stringList(m.get("required_claims").getValueNode(), "required_claims") : List.of();
+    boolean requireExp = !m.containsKey("require_exp") || yaml.bool(m.get("require_exp").getValueNode(), "require_exp");
+    return new IdentitySpec(yaml.at(node), tokens, leeway, roles, requiredClaims, requireExp, issuers);
+  }
+
+  private List<IssuerSpec> issuerList(Node node) {
+    if (!(node instanceof SequenceNode seq)) {
+      problems.add(new Diagnostic(yaml.at(node), "wrong_type", "`issuers` must be a list of issuers"));
+      return List.of();
+    }
+    if (seq.getValue().isEmpty()) {
+      problems.add(new Diagnostic(yaml.at(node), "empty_list", "`issuers` must list at least one issuer"));
+      return List.of();
+    }
+    List<IssuerSpec> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (Node item : seq.getValue()) {
+      Map<String, NodeTuple> m = yaml.mapping(item, "each `issuers` entry", ISSUER_KEYS);
+      if (m == null) continue;
+      IssuerSpec spec = issuer(item, m, true);
+      if (spec.issuer() == null) continue;
+      if (!seen.add(spec.issuer())) {
+        problems.add(new Diagnostic(yaml.at(m.get("issuer").getValueNode()), "duplicate_issuer",
+            "issuer `" + spec.issuer() + "` is listed twice; a token's `iss` must choose exactly one entry"));
+        continue;
+      }
+      out.add(spec);
+    }
+    return out;
+  }
+
+  /** The keys of one issuer: an `issuers` entry, or the `identity` section itself in the single-issuer form. */
+  private IssuerSpec issuer(Node node, Map<String, NodeTuple> m, boolean inList) {
+    Located issuer = yaml.optionalString(m, "issuer");
+    if (inList && issuer == null && !m.containsKey("issuer")) {
+      problems.add(new Diagnostic(yaml.at(node), "missing_key",
+          "missing key `issuer`: each `issuers` entry is chosen by the token's `iss`"));
+    }
     List<String> algorithms = List.of();
     if (!m.containsKey("algorithms")) {
       problems.add(new Diagnostic(yaml.at(node), "missing_key", "missing key `algorithms`: list the only algorithms tokens may use"));
@@ -157,7 +234,18 @@ final class RuleFileParser {
       problems.add(new Diagnostic(secret.location(), "unused_key",
           "`secret` is set but no HMAC algorithm (`HS256`, ...) is allowed"));
     }
-    Located issuer = yaml.optionalString(m, "issuer");
+    long refreshInterval = IssuerSpec.DEFAULT_JWKS_REFRESH_INTERVAL_SECONDS;
+    Located refreshText = yaml.optionalString(m, "jwks_refresh_interval");
+    if (refreshText != null) {
+      refreshInterval = durationSeconds(refreshText);
+      if (jwks == null || jwks.value().startsWith("file:")) {
+        problems.add(new Diagnostic(refreshText.location(), "unused_key",
+            "`jwks_refresh_interval` is set but `jwks` is not a url; a jwks file is read once, at load"));
+      } else if (refreshInterval < 1 && DURATION.matcher(refreshText.value().trim()).matches()) {
+        problems.add(new Diagnostic(refreshText.location(), "invalid_duration",
+            "`jwks_refresh_interval` must be at least `1s`, so unknown `kid`s cannot make every request fetch keys"));
+      }
+    }
     List<String> audience = List.of();
     if (m.containsKey("audience")) {
       Node a = m.get("audience").getValueNode();
@@ -168,34 +256,11 @@ final class RuleFileParser {
         audience = one == null ? List.of() : List.of(one.value());
       }
     }
-    long leeway = 0;
-    Located leewayText = yaml.optionalString(m, "leeway");
-    if (leewayText != null) leeway = durationSeconds(leewayText);
     Located claim = yaml.optionalString(m, "permissions_claim");
     Located rolesClaim = yaml.optionalString(m, "roles_claim");
-    Map<String, List<String>> roles = new LinkedHashMap<>();
-    if (m.containsKey("roles")) {
-      Map<String, NodeTuple> r = yaml.mapping(m.get("roles").getValueNode(), "`roles`", null);
-      if (r != null) {
-        for (Map.Entry<String, NodeTuple> e : r.entrySet()) {
-          List<String> granted = new ArrayList<>();
-          for (String p : yaml.stringList(e.getValue().getValueNode(), "roles." + e.getKey())) {
-            granted.add(permission(new Located(p, yaml.at(e.getValue().getValueNode()))));
-          }
-          roles.put(e.getKey(), granted);
-        }
-      }
-      if (rolesClaim == null) {
-        problems.add(new Diagnostic(yaml.at(m.get("roles").getKeyNode()), "missing_key",
-            "`roles` needs `roles_claim`: the claim that lists the token's roles, e.g. `realm_access.roles`"));
-      }
-    }
-    List<String> requiredClaims = m.containsKey("required_claims")
-        ? yaml.stringList(m.get("required_claims").getValueNode(), "required_claims") : List.of();
-    boolean requireExp = !m.containsKey("require_exp") || yaml.bool(m.get("require_exp").getValueNode(), "require_exp");
-    return new IdentitySpec(yaml.at(node), tokens, algorithms, secret, publicKey, jwks,
-        issuer == null ? null : issuer.value(), audience, leeway, claim == null ? "permissions" : claim.value(),
-        rolesClaim == null ? null : rolesClaim.value(), roles, requiredClaims, requireExp);
+    return new IssuerSpec(yaml.at(node), issuer == null ? null : issuer.value(), algorithms, secret, publicKey, jwks,
+        refreshInterval, audience, claim == null ? "permissions" : claim.value(),
+        rolesClaim == null ? null : rolesClaim.value());
   }
 
   private RiskSpec risk(Node node) {

@@ -91,6 +91,68 @@ class CliTest {
     assertEquals(600, ttl);
   }
 
+  /** Two HS256 issuers and an RS256 one, secrets from files. */
+  private Path threeIssuers() throws Exception {
+    Path rules = dir.resolve("issuers");
+    Files.createDirectories(rules);
+    Files.writeString(rules.resolve("staff.txt"), SECRET);
+    Files.writeString(rules.resolve("partner.txt"), SECRET.toUpperCase());
+    Files.writeString(rules.resolve("shop.yaml"), """
+        package: shop.http
+        identity:
+          issuers:
+            - issuer: https://devices.example
+              algorithms: [RS256]
+              jwks: https://devices.example/jwks.json
+            - issuer: https://staff.example
+              algorithms: [HS256]
+              secret: file:staff.txt
+              audience: staff
+            - issuer: https://partners.example
+              algorithms: [HS256]
+              secret: file:partner.txt
+              permissions_claim: scope
+        routes:
+          - id: orders
+            path: /orders
+            permission: orders:read
+        """);
+    return rules;
+  }
+
+  @Test
+  void token_withSeveralIssuers_signsForTheFirstWithAnHmacSecret() throws Exception {
+    Run r = run("token", "--rules", threeIssuers().toString(), "--sub", "ann", "--permissions", "orders:read");
+    assertEquals(0, r.exit, r.err);
+    SignedJWT jwt = SignedJWT.parse(r.out.strip());
+    assertTrue(jwt.verify(new MACVerifier(SECRET.getBytes(StandardCharsets.UTF_8))));
+    assertEquals("https://staff.example", jwt.getJWTClaimsSet().getIssuer());
+    assertEquals(List.of("staff"), jwt.getJWTClaimsSet().getAudience());
+    assertEquals(List.of("orders:read"), jwt.getJWTClaimsSet().getStringListClaim("permissions"));
+  }
+
+  @Test
+  void token_issuerOption_choosesTheIssuer_itsSecretAndItsPermissionClaim() throws Exception {
+    Run r = run("token", "--rules", threeIssuers().toString(), "--issuer", "https://partners.example",
+        "--sub", "bob", "--permissions", "orders:read,orders:list");
+    assertEquals(0, r.exit, r.err);
+    SignedJWT jwt = SignedJWT.parse(r.out.strip());
+    assertTrue(jwt.verify(new MACVerifier(SECRET.toUpperCase().getBytes(StandardCharsets.UTF_8))));
+    assertEquals("https://partners.example", jwt.getJWTClaimsSet().getIssuer());
+    assertEquals("orders:read orders:list", jwt.getJWTClaimsSet().getStringClaim("scope"));
+  }
+
+  @Test
+  void token_issuerOption_unknownOrWithoutSecret_isAUsageError() throws Exception {
+    Path rules = threeIssuers();
+    Run unknown = run("token", "--rules", rules.toString(), "--issuer", "https://nobody.example", "--sub", "a");
+    assertEquals(2, unknown.exit);
+    assertTrue(unknown.err.contains("package `shop.http` has no issuer `https://nobody.example`"), unknown.err);
+    Run noSecret = run("token", "--rules", rules.toString(), "--issuer", "https://devices.example", "--sub", "a");
+    assertEquals(2, noSecret.exit);
+    assertTrue(noSecret.err.contains("issuer `https://devices.example` has no HS* secret to sign with"), noSecret.err);
+  }
+
   @Test
   void token_badTtl_isAUsageError() throws Exception {
     Run r = run("token", "--rules", moltbotWithFileSecret().toString(), "--sub", "a", "--ttl", "forever");

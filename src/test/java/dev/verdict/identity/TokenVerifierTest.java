@@ -14,6 +14,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.verdict.Identity;
 import dev.verdict.SourceLocation;
 import dev.verdict.policy.IdentityConfig;
+import dev.verdict.policy.IssuerConfig;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.net.URI;
@@ -54,8 +55,9 @@ class TokenVerifierTest {
 
   private static IdentityConfig config(boolean requireExp, List<String> requiredClaims, String rolesClaim,
                                        Map<String, List<String>> roles, String permissionsClaim) {
-    return new IdentityConfig(SourceLocation.of("test"), List.of("bearer"), List.of("HS256"), SECRET, null, List.of(),
-        ISS, List.of(AUD), 30, permissionsClaim, rolesClaim, roles, requiredClaims, requireExp);
+    return IdentityConfig.single(SourceLocation.of("test"), List.of("bearer"), 30, roles, requiredClaims, requireExp,
+        new IssuerConfig(SourceLocation.of("test"), ISS, List.of("HS256"), SECRET, null, List.of(), null, 30,
+            List.of(AUD), permissionsClaim, rolesClaim));
   }
 
   private static IdentityConfig config() {
@@ -279,6 +281,21 @@ class TokenVerifierTest {
     }
 
     @Test
+    void aTokenSharingACachedTokensSignature_butNotItsPayload_isNotServedFromTheCache() {
+      TokenVerifier v = verifier(config());
+      String token = sign(claims().build());
+      assertEquals(Identity.Status.VERIFIED, verify(v, token).status());
+      String[] parts = token.split("\\.");
+      String forgedPayload = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+          ("{\"sub\":\"ann\",\"iss\":\"" + ISS + "\",\"aud\":\"" + AUD + "\",\"exp\":" + (NOW + 300)
+              + ",\"permissions\":[\"admin\"]}").getBytes(StandardCharsets.UTF_8));
+      String forged = parts[0] + "." + forgedPayload + "." + parts[2]; // same tail, so the same cache hash
+      Identity id = verify(v, forged);
+      assertEquals(Identity.Status.INVALID, id.status(), () -> "served: " + id);
+      assertEquals(1, v.cachedTokens());
+    }
+
+    @Test
     void cachedToken_pastItsExpiry_isRefused_notServedFromTheCache() {
       TokenVerifier v = verifier(config());
       String token = sign(claims().build());
@@ -293,8 +310,8 @@ class TokenVerifierTest {
       String token = sign(claims().build());
       IdentityConfig before = config();
       assertEquals(Identity.Status.VERIFIED, verifiers.forConfig(before).verifyToken(token).await().status());
-      IdentityConfig rotated = before.withKeys(List.of("HS256"), "rotated-secret-0123456789abcdef-0123456789abcdef",
-          null, List.of());
+      IdentityConfig rotated = before.withIssuers(List.of(before.issuers().get(0).withKeys(List.of("HS256"),
+          "rotated-secret-0123456789abcdef-0123456789abcdef", null, List.of())));
       assertEquals(Identity.Status.INVALID, verifiers.forConfig(rotated).verifyToken(token).await().status());
     }
   }

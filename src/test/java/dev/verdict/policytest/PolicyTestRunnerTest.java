@@ -71,6 +71,51 @@ class PolicyTestRunnerTest {
   }
 
   @Test
+  void severalIssuers_eachCaseIsSignedWithAThrowawayKeyOfTheIssuerItsIssNames(Vertx vertx) throws Exception {
+    RuleFiles.write(dir, "shop.yaml", """
+        package: shop.http
+        identity:
+          tokens: [bearer]
+          issuers:
+            - issuer: https://staff.example
+              algorithms: [HS256]
+              secret: ${env:STAFF_SECRET}
+              audience: staff
+            - issuer: https://partners.example
+              algorithms: [ES256]
+              jwks: https://partners.invalid/.well-known/jwks.json
+              audience: partners
+              permissions_claim: scope
+        routes:
+          - id: orders
+            path: /orders/{id}
+            methods: [GET]
+            permission: orders:read
+        """);
+    RuleFiles.write(dir, "shop.test.yaml", """
+        cases:
+          - name: without iss the first issuer signs
+            request: {method: GET, path: /orders/7, token: {sub: ann, permissions: [orders:read]}}
+            expect: {allow: true, rule: orders}
+          - name: a partner token maps scope
+            request: {method: GET, path: /orders/7, token: {sub: bob, iss: "https://partners.example", scope: orders:read}}
+            expect: {allow: true, rule: orders}
+          - name: a partner token is checked against the partner audience
+            request: {method: GET, path: /orders/7, token: {sub: bob, iss: "https://partners.example", aud: staff,
+                      scope: orders:read}}
+            expect: {status: 401, error: Invalid token}
+          - name: an unknown issuer is refused
+            request: {method: GET, path: /orders/7, token: {sub: eve, iss: "https://evil.example", permissions: [orders:read]}}
+            expect: {status: 401, error: Invalid token}
+        """);
+    // No network: the remote jwks is replaced by the test key, so `partners.invalid` is never fetched.
+    CompiledPolicy policy = PolicyCompiler.create(PolicyTestRunner.testEnvironment(name -> null)).compileDirectory(dir);
+    PolicyTestReport report = PolicyTestRunner.run(vertx, policy, PolicyTestReader.read(dir),
+        System.currentTimeMillis() / 1000).await();
+    assertEquals("4 passed, 0 failed", report.summary(), () -> report.results().toString());
+  }
+
+  @Test
   void wrongExpectations_fail_withAFieldByFieldDiff(Vertx vertx) throws Exception {
     PolicyTestReport report = run(vertx, ES256_SHOP, """
         cases:

@@ -223,7 +223,7 @@ class RuleFileDiagnosticsTest {
             permission: orders:read
         """);
     CompiledPolicy policy = PolicyCompiler.create(name -> "s".repeat(32)).compileDirectory(dir);
-    assertEquals("s".repeat(32), policy.packageNamed("shop.http").identity().hmacSecret());
+    assertEquals("s".repeat(32), policy.packageNamed("shop.http").identity().issuers().get(0).hmacSecret());
   }
 
   @Test

@@ -257,11 +257,35 @@ class RuleFileSchemaTest {
             identity:
               algorithms: [RS256]
             """, READ_ORDERS), "required:public_key@$.identity", "missing_key"),
-        Arguments.of("remote jwks", file("""
+        Arguments.of("jwks over plain http to another host", file("""
             identity:
               algorithms: [RS256]
-              jwks: https://auth.example/jwks.json
-            """, READ_ORDERS), "pattern@$.identity.jwks", "unsupported_jwks_source"),
+              jwks: http://auth.example/jwks.json
+            """, READ_ORDERS), "pattern@$.identity.jwks", "insecure_jwks_url"),
+        Arguments.of("jwks refresh interval for a jwks file", file("""
+            identity:
+              algorithms: [RS256]
+              jwks: file:jwks.json
+              jwks_refresh_interval: 10s
+            """, READ_ORDERS), "pattern@$.identity.jwks", "unused_key"),
+        Arguments.of("issuers beside single-issuer keys", file("""
+            identity:
+              algorithms: [HS256]
+              issuers:
+                - issuer: https://a.example
+                  algorithms: [HS256]
+                  secret: ${env:SHOP_SECRET}
+            """, READ_ORDERS), "false@$.identity.algorithms", "conflicting_keys"),
+        Arguments.of("issuers entry without issuer", file("""
+            identity:
+              issuers:
+                - algorithms: [HS256]
+                  secret: ${env:SHOP_SECRET}
+            """, READ_ORDERS), "required:issuer@$.identity.issuers[0]", "missing_key"),
+        Arguments.of("empty issuers", file("""
+            identity:
+              issuers: []
+            """, READ_ORDERS), "minItems@$.identity.issuers", "empty_list"),
         Arguments.of("no algorithms", file("""
             identity:
               secret: ${env:SHOP_SECRET}
@@ -373,6 +397,36 @@ class RuleFileSchemaTest {
               threshold: 0
               signals:
                 _no_agent: "userAgent == '' ? 10 : 0"
+            """, READ_ORDERS)),
+        Arguments.of("remote jwks over https with a refresh interval", file("""
+            identity:
+              algorithms: [RS256, ES256]
+              jwks: https://auth.example/.well-known/jwks.json
+              jwks_refresh_interval: 1m
+            """, READ_ORDERS)),
+        Arguments.of("jwks over plain http to loopback", file("""
+            identity:
+              algorithms: [RS256]
+              jwks: http://127.0.0.1:8080/jwks.json
+            """, READ_ORDERS)),
+        Arguments.of("several issuers with shared settings", file("""
+            identity:
+              tokens: [bearer]
+              leeway: 30s
+              require_exp: true
+              required_claims: [jti]
+              roles: {editor: [orders:read, orders:write]}
+              issuers:
+                - issuer: https://staff.example
+                  algorithms: [HS256]
+                  secret: ${env:SHOP_SECRET}
+                  audience: shop
+                  roles_claim: realm_access.roles
+                - issuer: https://partners.example
+                  algorithms: [RS256]
+                  jwks: https://partners.example/jwks.json
+                  jwks_refresh_interval: 10s
+                  permissions_claim: scope
             """, READ_ORDERS)),
         Arguments.of("secret from a file", file("""
             identity:
