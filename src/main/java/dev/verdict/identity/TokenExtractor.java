@@ -3,8 +3,15 @@ package dev.verdict.identity;
 import dev.verdict.Request;
 import java.util.List;
 
-/** Finds the token in a request, trying the configured sources in order. */
+/**
+ * Finds the token in a request. Every configured source is read: two different tokens (a cookie
+ * for one user, a bearer header for another; a cookie set twice) are a conflict, refused rather
+ * than resolved by order, since the service behind may read the other one.
+ */
 final class TokenExtractor {
+
+  /** Returned by {@link #find} when sources disagree; compared by identity. */
+  static final String CONFLICT = new String("conflicting credentials");
 
   /** Per source: the cookie name, or {@code null} for the bearer header. Built once, not per request. */
   private final String[] cookies;
@@ -23,13 +30,17 @@ final class TokenExtractor {
     return new TokenExtractor(cookies);
   }
 
-  /** The token, or {@code null} when no source carries one. */
+  /** The token, {@code null} when no source carries one, or {@link #CONFLICT}. */
   String find(Request request) {
+    String found = null;
     for (String cookie : cookies) {
       String token = cookie == null ? bearer(request.header("authorization")) : cookie(request.header("cookie"), cookie);
-      if (token != null && !token.isEmpty()) return token;
+      if (token == CONFLICT) return CONFLICT;
+      if (token == null || token.isEmpty()) continue;
+      if (found != null && !found.equals(token)) return CONFLICT;
+      found = token;
     }
-    return null;
+    return found;
   }
 
   private static String bearer(String authorization) {
@@ -40,6 +51,7 @@ final class TokenExtractor {
 
   private static String cookie(String header, String name) {
     if (header == null) return null;
+    String found = null;
     int i = 0;
     int n = header.length();
     while (i < n) {
@@ -51,10 +63,11 @@ final class TokenExtractor {
         if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
           value = value.substring(1, value.length() - 1);
         }
-        return value;
+        if (found != null && !found.equals(value)) return CONFLICT;
+        found = value;
       }
       i = end + 1;
     }
-    return null;
+    return found;
   }
 }

@@ -221,6 +221,7 @@ public final class TokenVerifier {
   /** Finds and verifies the request's token. Never fails: problems become an invalid identity. */
   public Future<Identity> verify(Request request) {
     String token = extractor.find(request);
+    if (token == TokenExtractor.CONFLICT) return invalid("conflicting credentials: the request carries different tokens");
     return token == null ? Future.succeededFuture(Identity.anonymous()) : verifyToken(token);
   }
 
@@ -377,8 +378,9 @@ public final class TokenVerifier {
     for (String required : config.requiredClaims()) {
       if (claims.getValue(required) == null) return "token has no `" + required + "` claim";
     }
+    // A token that names nobody establishes no identity: decisions and logs need a subject.
     Object sub = claims.getValue("sub");
-    if (sub != null && !(sub instanceof String)) return "`sub` is not a string";
+    if (!(sub instanceof String subject) || subject.isBlank()) return "token has no `sub` (subject)";
     Object jti = claims.getValue("jti");
     Identity identity = Identity.verified((String) sub, permissions(claims, issuer), plain(claims));
     return new Verified(identity, exp instanceof Number n ? n.longValue() : Long.MAX_VALUE,

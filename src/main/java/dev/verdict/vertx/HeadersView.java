@@ -20,9 +20,16 @@ final class HeadersView extends AbstractMap<String, String> {
     this.headers = headers;
   }
 
+  /**
+   * The header's value; a header sent several times is combined as HTTP defines (`, `, or `; ` for
+   * cookies), so a repeated Authorization header can never be read as just its first value.
+   */
   @Override
   public String get(Object key) {
-    return key instanceof String name ? headers.get(name) : null;
+    if (!(key instanceof String name)) return null;
+    java.util.List<String> all = headers.getAll(name);
+    if (all.size() <= 1) return all.isEmpty() ? null : all.get(0);
+    return String.join(name.equalsIgnoreCase("cookie") ? "; " : ", ", all);
   }
 
   @Override

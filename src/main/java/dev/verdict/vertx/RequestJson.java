@@ -32,10 +32,20 @@ public final class RequestJson {
       if (!(h instanceof JsonObject obj)) throw new InvalidInputException("`headers` must be an object");
       for (Map.Entry<String, Object> e : obj) {
         Object v = e.getValue();
-        // Envoy and some clients send repeated headers as arrays; the first value counts.
-        if (v instanceof JsonArray a && !a.isEmpty()) v = a.getValue(0);
+        String name = e.getKey().toLowerCase(Locale.ROOT);
+        String separator = name.equals("cookie") ? "; " : ", ";
+        // Repeated headers (an array, or keys differing only in case) are combined as HTTP defines,
+        // never resolved by order: `Bearer a, Bearer b` is then no valid token at all.
+        if (v instanceof JsonArray a) {
+          java.util.List<String> parts = new java.util.ArrayList<>();
+          for (Object part : a) {
+            if (!(part instanceof String p)) throw new InvalidInputException("header `" + e.getKey() + "` must hold strings");
+            parts.add(p);
+          }
+          v = String.join(separator, parts);
+        }
         if (!(v instanceof String s)) throw new InvalidInputException("header `" + e.getKey() + "` must be a string");
-        headers.put(e.getKey().toLowerCase(Locale.ROOT), s);
+        headers.merge(name, s, (x, y) -> x + separator + y);
       }
     }
     return new Request(method, path, headers, ip);

@@ -130,4 +130,11 @@ class MoltbotServiceTest {
     assertEquals(400, response.statusCode(), response.bodyAsString());
     assertEquals("Bad request path", response.bodyAsJsonObject().getString("error"));
   }
+
+  @Test
+  void twoAuthorizationHeaders_are401_notTheFirstOneWins() {
+    HttpResponse<Buffer> response = get("/api/admin/users").putHeader("Authorization",
+        java.util.List.of("Bearer " + token("admin"), "Bearer garbage")).send().await();
+    assertEquals(401, response.statusCode());
+  }
 }

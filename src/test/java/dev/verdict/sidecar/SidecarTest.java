@@ -333,4 +333,42 @@ class SidecarTest {
     assertEquals("send-message", result.getString("rule"));
     assertTrue(result.getJsonArray("errors").getString(0).contains("inList() needs a list"), result.encode());
   }
+
+  @Test
+  void tokenWithoutSubject_isInvalid() {
+    assertInvalidToken(hs256(MOLTBOT_SECRET, moltbotClaims(null, "admin").build()));
+    assertInvalidToken(hs256(MOLTBOT_SECRET, moltbotClaims("  ", "admin").build()));
+  }
+
+  @Test
+  void cookieAndBearerForDifferentUsers_areConflictingCredentials() {
+    JsonObject headers = bearer(token("alice", "bots:read")).put("cookie", "access_token=" + token("root", "admin"));
+    JsonObject result = decide(input("GET", "/api/admin/users", TRUSTED_IP, headers));
+    assertEquals("Invalid token", result.getString("error"));
+    assertTrue(result.getString("reason").contains("conflicting credentials"), result.encode());
+  }
+
+  @Test
+  void sameTokenInCookieAndBearer_isFine() {
+    String t = token("alice", "bots:read");
+    JsonObject headers = bearer(t).put("cookie", "access_token=" + t);
+    assertTrue(decide(input("GET", "/api/bots/b1", TRUSTED_IP, headers)).getBoolean("allow"));
+  }
+
+  @Test
+  void repeatedAuthorizationHeaders_areNeverReadAsTheFirstOnly() {
+    JsonObject asArray = new JsonObject().put("authorization", new JsonArray().add("Bearer " + token("root", "admin"))
+        .add("Bearer garbage")).put("user-agent", BROWSER);
+    assertEquals("Invalid token", decide(input("GET", "/api/admin/users", TRUSTED_IP, asArray)).getString("error"));
+    JsonObject byCase = new JsonObject().put("authorization", "Bearer " + token("root", "admin"))
+        .put("AUTHORIZATION", "Bearer garbage").put("user-agent", BROWSER);
+    assertEquals("Invalid token", decide(input("GET", "/api/admin/users", TRUSTED_IP, byCase)).getString("error"));
+  }
+
+  @Test
+  void sameCookieTwiceWithDifferentValues_isAConflict() {
+    JsonObject headers = new JsonObject().put("cookie", "access_token=" + token("alice", "bots:read")
+        + "; access_token=" + token("root", "admin")).put("user-agent", BROWSER);
+    assertEquals("Invalid token", decide(input("GET", "/api/admin/users", TRUSTED_IP, headers)).getString("error"));
+  }
 }
