@@ -50,9 +50,9 @@ import org.mvel2.Operator;
  *       {@code 1 == min(x, 3) - '5'} casts the difference to a String); for the same reason,
  *       {@code +} over a string anywhere but alone ({@code x + '5' * y + 1} concatenates the
  *       sum with 1, {@code x + '5' + y} even when {@code x + '5'} appended to a list);
- *   <li>{@code contains} whose right operand is an operator expression, or whose left one is
- *       another {@code contains}: MVEL takes exactly one operand after {@code contains} and lets
- *       the rest apply to its result;
+ *   <li>{@code contains} with an operator expression on either side: MVEL takes exactly one
+ *       operand on each side of {@code contains} and lets the rest apply to its result
+ *       ({@code x + (2) contains 1} is {@code x + ((2) contains 1)});
  *   <li>{@code !!x}, which MVEL compiles to plain {@code x}; a unary minus on anything but a
  *       number literal (MVEL's sign node remembers the type of the first value it saw).
  * </ul>
@@ -393,6 +393,14 @@ final class FastExpressionParser {
     };
   }
 
+  /** A literal other than true/false, or a call of a function that returns no boolean. */
+  private static boolean notBooleanTyped(Ast a) {
+    if (a instanceof Paren p) return notBooleanTyped(p.inner());
+    if (a instanceof Lit l) return !(l.value() instanceof Boolean);
+    if (a instanceof ListLit) return true;
+    return a instanceof Call c && Set.of("lower", "upper", "size", "min", "max").contains(c.name());
+  }
+
   private static boolean isLiteral(Ast a) {
     return a instanceof Lit || a instanceof ListLit;
   }
@@ -433,9 +441,17 @@ final class FastExpressionParser {
         }
         if (isArithmetic(b.op) && staticType(b) == StaticType.OTHER) return false;
       }
+      if (b.op.equals("&&") || b.op.equals("||")) {
+        // MVEL type-checks a statically typed operand of && and || while it runs (`x && 0` throws),
+        // where plain evaluation would short-circuit to a value: such shapes are MVEL's to decide.
+        if (notBooleanTyped(b.left) || notBooleanTyped(b.right)) return false;
+      }
       if (b.op.equals("contains")) {
+        // MVEL takes one operand on each side of `contains` and lets the surrounding operators
+        // apply to the result: `x + (2) contains 1` is `x + ((2) contains 1)`. Either side being an
+        // operator expression is MVEL's to decide.
         if (b.right instanceof Bin || b.right instanceof Cond) return false;
-        if (b.left instanceof Bin lb && lb.op.equals("contains")) return false;
+        if (b.left instanceof Bin || b.left instanceof Cond) return false;
       }
       return check(b.left, b) && check(b.right, b);
     }

@@ -149,6 +149,9 @@ class FastExpressionTest {
       "1 * size(token.bots) / 4",                            // the same, through an Integer-typed product
       "1 == min(token.i, 3) - '5'",                         // typed as String from its operands: a cast fails
       "token.bots contains 'b1' == true",                    // contains takes one operand only
+      "token.n + (2) contains 1",                            // ... on its left too: token.n + ((2) contains 1)
+      "data.d != (2) contains 0",                            // found by FastExpressionProperties
+      "lower(token == token.bots && 0)",                     // MVEL type-checks && operands: throws
       "!!token.s",                                           // compiled to token.s
       "-token.i",                                            // MVEL's sign node keeps the first type it saw
       "token.i == empty",                                    // BlankLiteral: equality is not symmetric
