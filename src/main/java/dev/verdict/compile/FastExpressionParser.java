@@ -435,6 +435,7 @@ final class FastExpressionParser {
           Set<Integer> levels = new HashSet<>();
           collectLevels(b, levels);
           if (levels.size() > 2) return false;
+          // A lone x + 'a' is exact; in a longer run MVEL's string typing of it takes over.
           if (!b.op.equals("+") || b.left instanceof Bin l2 && isChainOperator(l2.op)
               || b.right instanceof Bin r2 && isChainOperator(r2.op)) {
             if (concatenates(b)) return false;
