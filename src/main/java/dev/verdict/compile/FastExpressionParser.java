@@ -40,10 +40,10 @@ import org.mvel2.Operator;
  *   <li>a run of comparison and arithmetic operators that mixes more than two precedence levels:
  *       MVEL attaches a third level to the wrong node ({@code a == b + c * d * e} becomes
  *       {@code a == ((b + (c * d)) * e)});
- *   <li>two literals, or a literal and a parenthesis, side by side around any operator: MVEL folds
- *       literals before it applies precedence ({@code 2 - 3 + 4 * 5} gives 7, and
- *       {@code x + 'a' contains 'a'} adds {@code true} to {@code x}), and types a parenthesis
- *       statically ({@code (c ? 10 : 20) / 4} divides as integers);
+ *   <li>two literals (or parentheses around literals), or a literal and a parenthesis, side by
+ *       side around any operator: MVEL folds literals before it applies precedence
+ *       ({@code x + 'a' contains 'a'} and {@code x + (2) contains 1} add a boolean to {@code x}),
+ *       and types a parenthesis statically ({@code (c ? 10 : 20) / 4} divides as integers);
  *   <li>arithmetic whose two operands both have a static type in MVEL (literals, parentheses,
  *       calls, negations, arithmetic over those): MVEL computes a result type from theirs and
  *       then trusts it over the value ({@code 1 * size(x) / 4} divides as integers,
@@ -401,8 +401,17 @@ final class FastExpressionParser {
     return a instanceof Call c && Set.of("lower", "upper", "size", "min", "max").contains(c.name());
   }
 
+  /**
+   * Literals, and anything MVEL can fold into one before it applies precedence: a parenthesis or
+   * an operator over literals only ({@code x + (2) contains 1} folds {@code (2) contains 1}).
+   */
   private static boolean isLiteral(Ast a) {
-    return a instanceof Lit || a instanceof ListLit;
+    if (a instanceof Lit || a instanceof ListLit) return true;
+    if (a instanceof Paren p) return isLiteral(p.inner);
+    if (a instanceof Not n) return isLiteral(n.operand);
+    if (a instanceof Bin b) return isLiteral(b.left) && isLiteral(b.right);
+    if (a instanceof Cond c) return isLiteral(c.condition) && isLiteral(c.then) && isLiteral(c.otherwise);
+    return false;
   }
 
   /** Operands whose type MVEL fixes at compile time. */
@@ -434,6 +443,7 @@ final class FastExpressionParser {
           Set<Integer> levels = new HashSet<>();
           collectLevels(b, levels);
           if (levels.size() > 2) return false;
+          // A lone x + 'a' is exact; in a longer run MVEL's string typing of it takes over.
           if (!b.op.equals("+") || b.left instanceof Bin l2 && isChainOperator(l2.op)
               || b.right instanceof Bin r2 && isChainOperator(r2.op)) {
             if (concatenates(b)) return false;

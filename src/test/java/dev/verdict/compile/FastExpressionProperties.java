@@ -156,10 +156,13 @@ class FastExpressionProperties {
 
   @Provide
   Arbitrary<String> operatorRuns() {
-    Arbitrary<String> operand = Arbitraries.of("1", "2", "4", "-3", "0", "1.5", "'5'", "'a'", "null", "true",
-        "token.n", "token.score", "token.x", "data.n", "data.d", "params.n", "size(token.bots)", "min(token.n, 3)",
-        "max(data.d, 1)", "lower(params.n)", "(token.n)", "(token.n + 1)", "(token.flag ? 10 : 20)", "(2)");
-    Arbitrary<String> operator = Arbitraries.of("+", "-", "*", "/", "%", "==", "!=", "<", ">=", "contains", "&&");
+    Arbitrary<String> operand = Arbitraries.of("1", "2", "4", "-3", "0", "1.5", "'5'", "'a'", "''", "null", "true",
+        "token.n", "token.n", "token.score", "token.x", "token.x", "data.n", "data.d", "data.list", "params.n",
+        "size(token.bots)", "min(token.n, 3)", "max(data.d, 1)", "lower(params.n)", "upper(token.sub)", "(token.n)",
+        "(token.n + 1)", "(token.flag ? 10 : 20)", "(2)", "!token.flag");
+    Arbitrary<String> operator = Arbitraries.frequency(Tuple.of(4, "+"), Tuple.of(2, "-"), Tuple.of(2, "*"),
+        Tuple.of(2, "/"), Tuple.of(1, "%"), Tuple.of(2, "=="), Tuple.of(1, "!="), Tuple.of(1, "<"), Tuple.of(1, ">="),
+        Tuple.of(1, "contains"), Tuple.of(1, "&&"));
     return Combinators.combine(operand, Combinators.combine(operator, operand).as((o, x) -> " " + o + " " + x)
         .list().ofMinSize(1).ofMaxSize(4)).as((first, rest) -> first + String.join("", rest));
   }

@@ -143,8 +143,10 @@ class FastExpressionTest {
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {
       "token.i == token.l + token.d * token.i * token.l",   // three precedence levels: MVEL misplaces the third
-      "token.i == 2 - 3 + 4 * 5",                            // folded before precedence: 7, not 19
       "token.i + 'a' contains 'a'",                          // folded: 'a' contains 'a' first
+      "1 + token.i + (2) contains 1",                        // folded: (2) contains 1 first
+      "token.i + '5' * token.i + 1",                         // typed String when the '5' was met: concatenates
+      "'a' - size(token.bots) + size(token.bots)",           // typed from its operands, not its values
       "(token.t ? 10 : 20) / 4",                             // typed as Integer: integer division
       "1 * size(token.bots) / 4",                            // the same, through an Integer-typed product
       "1 == min(token.i, 3) - '5'",                         // typed as String from its operands: a cast fails
