@@ -29,8 +29,16 @@ final class ExpressionCompiler {
     return configuration;
   }
 
-  /** The compiled expression, or {@code null} after adding diagnostics. */
+  /** What an expression must give: a route's `when` a boolean, a risk signal a number of points. */
+  enum Expected { BOOLEAN, NUMBER }
+
+  /** As {@link #compile(Located, String, Expected, List)} with no expectation about the value's type. */
   Expression compile(Located source, String what, List<Diagnostic> problems) {
+    return compile(source, what, null, problems);
+  }
+
+  /** The compiled expression, or {@code null} after adding diagnostics. */
+  Expression compile(Located source, String what, Expected expected, List<Diagnostic> problems) {
     List<String> refused = ExpressionValidator.problems(source.value());
     if (!refused.isEmpty()) {
       for (String reason : refused) {
@@ -40,6 +48,11 @@ final class ExpressionCompiler {
     }
     try {
       Serializable compiled = MVEL.compileExpression(source.value(), new ParserContext(configuration));
+      String typeProblem = typeProblem(FastExpressionParser.staticKind(source.value()), expected);
+      if (typeProblem != null) {
+        problems.add(new Diagnostic(source.location(), "expression_type", what + ": " + typeProblem));
+        return null;
+      }
       // MVEL stays the syntax authority: only what it compiled may take the fast path.
       Expression fast = FastExpression.tryCompile(source.value(), source.location());
       return fast != null ? fast : new MvelExpression(source.value(), source.location(), compiled);
@@ -48,6 +61,23 @@ final class ExpressionCompiler {
           what + ": cannot compile `" + source.value() + "`: " + firstLine(e.getMessage())));
       return null;
     }
+  }
+
+  private static String typeProblem(FastExpressionParser.ValueKind kind, Expected expected) {
+    String gives = switch (kind) {
+      case BOOLEAN -> "true or false";
+      case NUMBER -> "a number";
+      case STRING -> "a string";
+      case UNKNOWN -> null;
+    };
+    if (gives == null || expected == null) return null;
+    if (expected == Expected.BOOLEAN && kind != FastExpressionParser.ValueKind.BOOLEAN) {
+      return "gives " + gives + ", but must give true or false";
+    }
+    if (expected == Expected.NUMBER && kind != FastExpressionParser.ValueKind.NUMBER) {
+      return "gives " + gives + ", but must give points (a number), e.g. `cond ? 30 : 0`";
+    }
+    return null;
   }
 
   private static String firstLine(String message) {

@@ -123,6 +123,63 @@ final class FastExpressionParser {
     }
   }
 
+  /** What an expression gives whatever its inputs, as far as its shape says. */
+  enum ValueKind { BOOLEAN, NUMBER, STRING, UNKNOWN }
+
+  /**
+   * The kind of value {@code source} gives for every input, or {@link ValueKind#UNKNOWN} when that
+   * depends on the input (a claim, a data value) or the shape is one MVEL builds its own way. Used
+   * for load-time type errors; UNKNOWN leaves the check to run time, where a wrong type denies.
+   */
+  static ValueKind staticKind(String source) {
+    try {
+      Parser parser = new Parser(tokenize(source), source);
+      Ast ast = parser.expression();
+      if (parser.peek().kind != Kind.END || !mvelBuildsTheSameTree(ast)) return ValueKind.UNKNOWN;
+      return kindOf(ast);
+    } catch (RuntimeException e) {
+      return ValueKind.UNKNOWN;
+    }
+  }
+
+  private static ValueKind kindOf(Ast a) {
+    if (a instanceof Paren p) return kindOf(p.inner());
+    if (a instanceof Not) return ValueKind.BOOLEAN;
+    if (a instanceof Lit l) {
+      return l.value() instanceof Boolean ? ValueKind.BOOLEAN : l.value() instanceof Number ? ValueKind.NUMBER
+          : l.value() instanceof String ? ValueKind.STRING : ValueKind.UNKNOWN;
+    }
+    if (a instanceof Cond c) {
+      ValueKind then = kindOf(c.then());
+      return then == kindOf(c.otherwise()) ? then : ValueKind.UNKNOWN;
+    }
+    if (a instanceof Call c) {
+      return switch (c.name()) {
+        case "cidr", "startsWith", "endsWith", "containsAny", "inList" -> ValueKind.BOOLEAN;
+        case "size", "min", "max" -> ValueKind.NUMBER;
+        case "lower", "upper" -> ValueKind.STRING;
+        default -> ValueKind.UNKNOWN;
+      };
+    }
+    if (a instanceof Bin b) {
+      switch (b.op()) {
+        case "==", "!=", "<", ">", "<=", ">=", "&&", "||", "contains" -> {
+          return ValueKind.BOOLEAN;
+        }
+        case "-", "*", "/", "%" -> {
+          return ValueKind.NUMBER;
+        }
+        default -> {
+          ValueKind l = kindOf(b.left());
+          ValueKind r = kindOf(b.right());
+          if (l == ValueKind.STRING || r == ValueKind.STRING) return ValueKind.STRING;
+          return l == ValueKind.NUMBER && r == ValueKind.NUMBER ? ValueKind.NUMBER : ValueKind.UNKNOWN;
+        }
+      }
+    }
+    return ValueKind.UNKNOWN;
+  }
+
   // ---- tokens -----------------------------------------------------------------------------------
 
   private enum Kind { IDENT, NUMBER, STRING, OP, END }

@@ -75,7 +75,8 @@ public final class PolicyCompiler {
 
     List<Signal> signals = new ArrayList<>();
     for (RiskSpec.Signal s : spec.risk().signals()) {
-      Expression e = expressions.compile(s.expression(), "signal `" + s.name().value() + "`", problems);
+      Expression e = expressions.compile(s.expression(), "signal `" + s.name().value() + "`",
+          ExpressionCompiler.Expected.NUMBER, problems);
       if (e != null) signals.add(new Signal(s.name().value(), e));
     }
 
@@ -84,7 +85,8 @@ public final class PolicyCompiler {
     Map<String, List<RouteSpec>> byShape = new LinkedHashMap<>();
     for (RouteSpec r : spec.routes()) {
       PathPattern pattern = PathPatterns.parse(r.path(), problems);
-      Expression when = r.when() == null ? null : expressions.compile(r.when(), "`when` of route `" + r.id() + "`", problems);
+      Expression when = r.when() == null ? null : expressions.compile(r.when(), "`when` of route `" + r.id() + "`",
+          ExpressionCompiler.Expected.BOOLEAN, problems);
       if (pattern == null || (r.when() != null && when == null)) continue;
       for (RouteSpec other : byShape.getOrDefault(pattern.shape(), List.of())) {
         if (overlaps(r, other)) {

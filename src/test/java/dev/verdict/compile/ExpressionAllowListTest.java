@@ -95,7 +95,7 @@ class ExpressionAllowListTest {
 
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {
-      "cidr(ip, data.trusted_networks) ? 0 : 30",
+      "cidr(ip, data.trusted_networks) ? true : userAgent == ''",
       "token.bots contains params.botId",
       "headers['x-device-id'] == null",
       "lower(userAgent) contains 'curl'",

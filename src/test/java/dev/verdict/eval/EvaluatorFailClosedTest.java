@@ -94,7 +94,7 @@ class EvaluatorFailClosedTest {
 
   @ParameterizedTest(name = "[{index}] {0}")
   @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-      ip == '10.0.0.1'               | signal `probe` gave a Boolean, not a number
+      token.team == 'blue' ? true : 0 | signal `probe` gave a Boolean, not a number
       userAgent                      | signal `probe` gave a String, not a number
       token['nothing']               | signal `probe` gave null, not a number
       """)
@@ -122,8 +122,8 @@ class EvaluatorFailClosedTest {
 
   @ParameterizedTest(name = "[{index}] {0}")
   @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
-      1                              | `when` gave a Integer, not true or false
-      'true'                         | `when` gave a String, not true or false
+      token.team == 'blue' ? 1 : false      | `when` gave a Integer, not true or false
+      token.team == 'blue' ? 'true' : false | `when` gave a String, not true or false
       token['nothing']               | `when` gave null, not true or false
       token.missing.x == 1           | `when` failed: PropertyAccessException
       size(1) > 0                    | `when` failed: PropertyAccessException
