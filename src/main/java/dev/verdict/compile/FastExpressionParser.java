@@ -12,7 +12,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.mvel2.MVEL;
 import org.mvel2.Operator;
+import org.mvel2.ParserContext;
 
 /**
  * Parses the part of the expression language that {@link FastExpression} evaluates, or says no.
@@ -53,6 +55,9 @@ import org.mvel2.Operator;
  *   <li>{@code contains} with an operator expression on either side: MVEL takes exactly one
  *       operand on each side of {@code contains} and lets the rest apply to its result
  *       ({@code x + (2) contains 1} is {@code x + ((2) contains 1)});
+ *   <li>{@code &&} or {@code ||} over an operand MVEL types as something other than a boolean
+ *       ({@code x && 0}): MVEL refuses it when it compiles it, and compiles a function's
+ *       arguments only when first called, so there it fails even where {@code x} is false;
  *   <li>{@code !!x}, which MVEL compiles to plain {@code x}; a unary minus on anything but a
  *       number literal (MVEL's sign node remembers the type of the first value it saw).
  * </ul>
@@ -114,6 +119,7 @@ final class FastExpressionParser {
       Ast ast = parser.expression();
       if (parser.peek().kind != Kind.END) return null;
       if (!mvelBuildsTheSameTree(ast)) return null;
+      if (!mvelCompilesEachPart(parser.compiledOnFirstUse)) return null;
       return build(ast, source.toCharArray());
     } catch (Refused e) {
       return null;
@@ -271,6 +277,8 @@ final class FastExpressionParser {
     private final List<Token> tokens;
     private final String source;
     private int pos;
+    /** Function arguments and index keys: MVEL compiles each on its own, at first evaluation. */
+    final List<String> compiledOnFirstUse = new ArrayList<>();
 
     Parser(List<Token> tokens, String source) {
       this.tokens = tokens;
@@ -372,7 +380,9 @@ final class FastExpressionParser {
         next();
       } else {
         while (true) {
+          int from = peek().start;
           arguments.add(expression());
+          compiledOnFirstUse.add(source.substring(from, tokens.get(pos - 1).end));
           Token t = next();
           if (t.is(")")) break;
           if (!t.is(",")) throw Refused.INSTANCE;
@@ -395,7 +405,9 @@ final class FastExpressionParser {
           steps.add(new Step(name.text, t.is(".?"), null));
         } else if (t.is("[") && !t.spaceBefore) {
           next();
+          int from = peek().start;
           Ast key = expression();
+          compiledOnFirstUse.add(source.substring(from, tokens.get(pos - 1).end));
           expect("]");
           steps.add(new Step(null, false, key));
         } else {
@@ -420,6 +432,22 @@ final class FastExpressionParser {
         if (!t.is(",")) throw Refused.INSTANCE;
       }
     }
+  }
+
+  /**
+   * MVEL compiles a function's arguments and an index's key only when first evaluated, so an
+   * error it finds there (such as {@code x && 0}) fails every evaluation, whatever the values.
+   * The whole expression compiled, but these parts are MVEL's to accept too.
+   */
+  private static boolean mvelCompilesEachPart(List<String> parts) {
+    for (String part : parts) {
+      try {
+        MVEL.compileExpression(part, new ParserContext(ExpressionCompiler.newConfiguration()));
+      } catch (RuntimeException e) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Integers of up to nine characters are {@code Integer} in MVEL, decimals {@code Double}. */
@@ -476,6 +504,22 @@ final class FastExpressionParser {
     return isLiteral(a) || a instanceof Paren;
   }
 
+  /**
+   * Whether MVEL accepts the operand of {@code &&} or {@code ||}: typed as Boolean or left to the
+   * value. Otherwise MVEL refuses the expression when it compiles it, which for a function's
+   * argument is at its first evaluation, whichever way the other operand would have short-circuited.
+   */
+  private static boolean mayBeBoolean(Ast a) {
+    if (a instanceof Var || a instanceof Not) return true;
+    if (a instanceof Lit l) return l.value instanceof Boolean;
+    if (a instanceof Paren p) return mayBeBoolean(p.inner);
+    if (a instanceof Call c) {
+      return Set.of("cidr", "startsWith", "endsWith", "containsAny").contains(c.name);
+    }
+    if (a instanceof Bin b) return !isArithmetic(b.op) || staticType(b) == StaticType.OBJECT;
+    return false;
+  }
+
   private static Ast leftmostLeaf(Ast a) {
     return a instanceof Bin b ? leftmostLeaf(b.left) : a;
   }
@@ -509,9 +553,10 @@ final class FastExpressionParser {
         if (isArithmetic(b.op) && staticType(b) == StaticType.OTHER) return false;
       }
       if (b.op.equals("&&") || b.op.equals("||")) {
-        // MVEL type-checks a statically typed operand of && and || while it runs (`x && 0` throws),
-        // where plain evaluation would short-circuit to a value: such shapes are MVEL's to decide.
+        // MVEL type-checks a statically typed operand of && and || (`x && 0` throws), where plain
+        // evaluation would short-circuit to a value: such shapes are MVEL's to decide.
         if (notBooleanTyped(b.left) || notBooleanTyped(b.right)) return false;
+        if (!mayBeBoolean(b.left) || !mayBeBoolean(b.right)) return false;
       }
       if (b.op.equals("contains")) {
         // MVEL takes one operand on each side of `contains` and lets the surrounding operators

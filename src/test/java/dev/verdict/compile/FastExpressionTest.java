@@ -147,6 +147,7 @@ class FastExpressionTest {
       "1 + token.i + (2) contains 1",                        // folded: (2) contains 1 first
       "token.i + '5' * token.i + 1",                         // typed String when the '5' was met: concatenates
       "'a' - size(token.bots) + size(token.bots)",           // typed from its operands, not its values
+      "lower(token.f && 0)",                                 // refused when the argument is compiled, at run time
       "(token.t ? 10 : 20) / 4",                             // typed as Integer: integer division
       "1 * size(token.bots) / 4",                            // the same, through an Integer-typed product
       "1 == min(token.i, 3) - '5'",                         // typed as String from its operands: a cast fails
