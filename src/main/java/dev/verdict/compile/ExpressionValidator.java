@@ -86,7 +86,12 @@ final class ExpressionValidator {
       if (property) {
         if (call) {
           problems.add("method call `." + t.text + "(...)` is not allowed; use a function such as `lower(x)`");
-        } else if (FORBIDDEN_PROPERTIES.contains(t.text)) {
+        } else if (Character.isUpperCase(t.text.charAt(0))) {
+          // MVEL resolves a capitalised name as a class (`token.System.out`): never a property here.
+          problems.add("property `" + t.text + "` would name a java class; read a data key of that name with `['"
+              + t.text + "']`");
+        } else if (FORBIDDEN_PROPERTIES.contains(t.text)
+            || FastExpressionParser.REFUSED_PROPERTY_NAMES.contains(t.text.toLowerCase(java.util.Locale.ROOT))) {
           problems.add("property `" + t.text + "` names a java method; read a data key of that name with `['" + t.text + "']`");
         }
       } else if (call) {

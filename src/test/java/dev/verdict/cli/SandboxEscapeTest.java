@@ -39,6 +39,8 @@ class SandboxEscapeTest {
       "Thread.currentThread().getContextClassLoader() == null",
       "ip.getClass().getClassLoader() == null",
       "org.mvel2.MVEL.eval(\"new java.io.File('MARKER').createNewFile()\") == null",
+      "token.System.out.close == null",
+      "token.Runtime.getRuntime == null",
   })
   void escapeAttempt_isRefusedByCheckAndServe_withoutSideEffect(String expression) throws Exception {
     Path marker = dir.resolve("MARKER");

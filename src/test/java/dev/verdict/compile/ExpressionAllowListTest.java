@@ -71,6 +71,10 @@ class ExpressionAllowListTest {
       token.values == null                  | property `values` names a java method
       userAgent.bytes == null               | property `bytes` names a java method
       token.roles.size > 0                  | property `size` names a java method
+      token.System.out == null              | property `System` would name a java class
+      token.Runtime == null                 | property `Runtime` would name a java class
+      params.keySet == null                 | property `keySet` names a java method
+      token.hashCode > 0                    | property `hashCode` names a java method
       exec('id')                            | unknown function `exec`
       ip; ip                                | character `;` is not allowed (one expression only)
       cidr                                  | function `cidr` must be called with arguments

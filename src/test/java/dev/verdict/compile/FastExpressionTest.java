@@ -158,7 +158,6 @@ class FastExpressionTest {
       "!!token.s",                                           // compiled to token.s
       "-token.i",                                            // MVEL's sign node keeps the first type it saw
       "token.i == empty",                                    // BlankLiteral: equality is not symmetric
-      "token.String",                                        // a class literal, not the key
       "token . bots",                                        // spaced chains
       "'a\\'b' == token.s",                                  // escapes
       "token.i == 010",                                      // octal
