@@ -55,7 +55,7 @@ final class ExpressionCompiler {
       }
       // MVEL stays the syntax authority: only what it compiled may take the fast path.
       Expression fast = FastExpression.tryCompile(source.value(), source.location());
-      return fast != null ? fast : new MvelExpression(source.value(), source.location(), compiled);
+      return fast != null ? fast : new MvelExpression(source.value(), source.location());
     } catch (RuntimeException e) {
       problems.add(new Diagnostic(source.location(), "expression_syntax",
           what + ": cannot compile `" + source.value() + "`: " + firstLine(e.getMessage())));

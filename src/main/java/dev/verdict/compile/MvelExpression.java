@@ -5,23 +5,31 @@ import dev.verdict.policy.Expression;
 import dev.verdict.policy.ExpressionScope;
 import java.io.Serializable;
 import org.mvel2.MVEL;
+import org.mvel2.ParserContext;
 
-/** An MVEL expression that passed the allow-list and compiled. */
+/**
+ * An MVEL expression that passed the allow-list and compiled but lies outside the fast subset.
+ *
+ * <p>Evaluated by a fresh compilation every time. A compiled MVEL expression caches the accessor
+ * it built on its first success and afterwards reads a missing map key as null instead of failing
+ * ({@code !(token.bots contains 'x')} then turns a deny into an allow), so a shared compiled
+ * expression would fail open. Fresh compilation is slow (microseconds) and is paid only by
+ * expressions the fast path does not take.
+ */
 final class MvelExpression implements Expression {
 
   private final String source;
   private final SourceLocation location;
-  private final Serializable compiled;
 
-  MvelExpression(String source, SourceLocation location, Serializable compiled) {
+  MvelExpression(String source, SourceLocation location) {
     this.source = source;
     this.location = location;
-    this.compiled = compiled;
   }
 
   @Override
   public Object evaluate(ExpressionScope scope) {
-    return MVEL.executeExpression(compiled, scope);
+    Serializable fresh = MVEL.compileExpression(source, new ParserContext(ExpressionCompiler.newConfiguration()));
+    return MVEL.executeExpression(fresh, scope);
   }
 
   @Override
