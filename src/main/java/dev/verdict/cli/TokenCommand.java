@@ -88,6 +88,7 @@ final class TokenCommand implements Callable<Integer> {
     long seconds;
     try {
       seconds = parseDuration(ttl);
+      checkClaims();
     } catch (IllegalArgumentException e) {
       err.println("verdict token: " + e.getMessage());
       return VerdictCli.USAGE;
@@ -116,6 +117,20 @@ final class TokenCommand implements Callable<Integer> {
 
   private static boolean canSign(IssuerConfig issuer) {
     return issuer.hmacSecret() != null && issuer.algorithms().stream().anyMatch(a -> a.startsWith("HS"));
+  }
+
+  /** The signed claims come from the flags and the rules; --claim may only add others. */
+  private void checkClaims() {
+    java.util.Set<String> reserved = java.util.Set.of("sub", "iss", "aud", "exp", "iat", "nbf");
+    for (String name : claims.keySet()) {
+      if (name.isBlank()) throw new IllegalArgumentException("--claim needs a name: `NAME=JSON`");
+      if (reserved.contains(name)) {
+        throw new IllegalArgumentException("--claim cannot set `" + name + "`: it comes from --sub, --ttl or the rules");
+      }
+    }
+    for (String p : permissions) {
+      if (p.isBlank()) throw new IllegalArgumentException("--permissions holds an empty permission");
+    }
   }
 
   private static Object jsonOrText(String value) {

@@ -217,4 +217,15 @@ class CliTest {
     assertEquals(2, r.exit);
     assertTrue(r.err.contains("larger than 1048576 bytes"), r.err);
   }
+
+  @Test
+  void token_refusesClaimsThatWouldOverrideTheSignedIdentity() throws Exception {
+    Path rules = moltbotWithFileSecret();
+    for (String claim : List.of("sub=\"root\"", "exp=1", "iss=\"x\"", "aud=\"x\"", "=1")) {
+      Run r = run("token", "--rules", rules.toString(), "--sub", "alice", "--claim", claim);
+      assertEquals(2, r.exit, claim + ": " + r.out);
+      assertTrue(r.err.contains("--claim"), r.err);
+    }
+    assertEquals(2, run("token", "--rules", rules.toString(), "--sub", "alice", "--permissions", "a,,b").exit);
+  }
 }
