@@ -3,9 +3,6 @@ package dev.verdict.compile;
 import dev.verdict.SourceLocation;
 import dev.verdict.policy.Expression;
 import dev.verdict.policy.ExpressionScope;
-import java.io.Serializable;
-import org.mvel2.MVEL;
-import org.mvel2.ParserContext;
 
 /**
  * An MVEL expression that passed the allow-list and compiled but lies outside the fast subset.
@@ -28,8 +25,7 @@ final class MvelExpression implements Expression {
 
   @Override
   public Object evaluate(ExpressionScope scope) {
-    Serializable fresh = MVEL.compileExpression(source, new ParserContext(ExpressionCompiler.newConfiguration()));
-    return MVEL.executeExpression(fresh, scope);
+    return FastExpression.referenceEvaluate(source, scope);
   }
 
   @Override
