@@ -17,29 +17,12 @@ final class ExpressionValidator {
   static final int MAX_LENGTH = 2048;
   static final Set<String> KEYWORDS = Set.of("true", "false", "null", "nil", "empty", "contains");
   /**
-   * Property names that MVEL would resolve to a Java method on the values expressions can reach
-   * (strings, numbers, maps, lists): `userAgent.wait`, `headers.entrySet`, `params.clear` would call
-   * it. Computed by reflection so no method is missed; a data key with such a name is read by
-   * indexing: `token['values']`.
+   * Reflection names not reachable as members of the values expressions see, refused anyway. The
+   * member names themselves (`wait`, `entrySet`, `clear`, `bytes`, ... on strings, numbers, maps and
+   * lists) are {@link FastExpressionParser#REFUSED_PROPERTY_NAMES}: one list for both, since MVEL
+   * would call such a member instead of reading the data key.
    */
-  static final Set<String> FORBIDDEN_PROPERTIES = methodLikeNames(Object.class, String.class, CharSequence.class,
-      Number.class, Long.class, Integer.class, Double.class, Boolean.class, java.util.Map.class, java.util.List.class,
-      java.util.Set.class, java.util.Collection.class, Iterable.class, java.util.AbstractMap.class,
-      java.util.AbstractList.class);
-
-  private static Set<String> methodLikeNames(Class<?>... types) {
-    java.util.Set<String> names = new java.util.TreeSet<>(Set.of("class", "classLoader", "module", "forName"));
-    for (Class<?> type : types) {
-      for (java.lang.reflect.Method m : type.getMethods()) {
-        if (m.getParameterCount() != 0) continue;
-        String n = m.getName();
-        names.add(n);
-        if (n.startsWith("get") && n.length() > 3) names.add(Character.toLowerCase(n.charAt(3)) + n.substring(4));
-        if (n.startsWith("is") && n.length() > 2) names.add(Character.toLowerCase(n.charAt(2)) + n.substring(3));
-      }
-    }
-    return java.util.Collections.unmodifiableSet(names);
-  }
+  private static final Set<String> CLASS_PROPERTIES = Set.of("class", "classloader", "module", "forname");
   private static final Set<String> TWO_CHAR_OPERATORS = Set.of("==", "!=", "<=", ">=", "&&", "||", ".?");
   private static final String ONE_CHAR_OPERATORS = "<>!+-*/%?:()[],.";
 
@@ -90,7 +73,7 @@ final class ExpressionValidator {
           // MVEL resolves a capitalised name as a class (`token.System.out`): never a property here.
           problems.add("property `" + t.text + "` would name a java class; read a data key of that name with `['"
               + t.text + "']`");
-        } else if (FORBIDDEN_PROPERTIES.contains(t.text)
+        } else if (CLASS_PROPERTIES.contains(t.text.toLowerCase(java.util.Locale.ROOT))
             || FastExpressionParser.REFUSED_PROPERTY_NAMES.contains(t.text.toLowerCase(java.util.Locale.ROOT))) {
           problems.add("property `" + t.text + "` names a java method; read a data key of that name with `['" + t.text + "']`");
         }
