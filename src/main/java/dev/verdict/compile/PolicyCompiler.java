@@ -7,6 +7,7 @@ import dev.verdict.policy.CompiledPolicy;
 import dev.verdict.policy.CompiledRoute;
 import dev.verdict.policy.Expression;
 import dev.verdict.policy.IdentityConfig;
+import dev.verdict.policy.IssuerConfig;
 import dev.verdict.policy.PathPattern;
 import dev.verdict.policy.Signal;
 import dev.verdict.rules.PackageSpec;
@@ -65,7 +66,7 @@ public final class PolicyCompiler {
       throw new PolicyLoadException(problems.stream().sorted().limit(RuleSetReader.MAX_DIAGNOSTICS).toList());
     }
     List<String> files = ruleSet.sources().stream().map(RuleSet.Source::name).toList();
-    return new CompiledPolicy(revision(ruleSet), packages, files);
+    return new CompiledPolicy(revision(ruleSet, packages.values()), packages, files);
   }
 
   private CompiledPackage compilePackage(PackageSpec spec, ExpressionCompiler expressions, List<Diagnostic> problems) {
@@ -158,7 +159,12 @@ public final class PolicyCompiler {
     return value;
   }
 
-  private static String revision(RuleSet ruleSet) {
+  /**
+   * A hash of everything a decision depends on: the rule files and the key material they name
+   * (secret, PEM and JWKS files can change while the rules do not, and a reload must then swap).
+   * Secrets enter only through SHA-256, which reveals no more than a token signed with them does.
+   */
+  private static String revision(RuleSet ruleSet, java.util.Collection<CompiledPackage> packages) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       for (RuleSet.Source s : ruleSet.sources()) {
@@ -166,6 +172,15 @@ public final class PolicyCompiler {
         sha.update((byte) 0);
         sha.update(s.content().getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
+      }
+      for (CompiledPackage p : packages) {
+        if (p.identity() == null) continue;
+        for (IssuerConfig issuer : p.identity().issuers()) {
+          for (Object key : new Object[] {issuer.hmacSecret(), issuer.publicKeyPem(), issuer.jwks()}) {
+            sha.update(String.valueOf(key).getBytes(StandardCharsets.UTF_8));
+            sha.update((byte) 0);
+          }
+        }
       }
       return HexFormat.of().formatHex(sha.digest(), 0, 8);
     } catch (NoSuchAlgorithmException e) {

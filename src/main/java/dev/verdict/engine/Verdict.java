@@ -1,17 +1,27 @@
 package dev.verdict.engine;
 
 import dev.verdict.Decision;
+import dev.verdict.Diagnostic;
 import dev.verdict.Identity;
 import dev.verdict.PolicyLoadException;
 import dev.verdict.Request;
+import dev.verdict.SourceLocation;
 import dev.verdict.compile.PolicyCompiler;
 import dev.verdict.eval.Evaluator;
 import dev.verdict.policy.CompiledPackage;
 import dev.verdict.policy.CompiledPolicy;
+import dev.verdict.rules.RuleSet;
+import dev.verdict.rules.RuleSetReader;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -21,25 +31,37 @@ import java.util.function.Function;
  *
  * <p>One instance is meant to be shared by every verticle of a service. The active policy is
  * immutable and swapped as a whole, so a caller that takes {@link #policy()} once per request
- * decides that request with exactly one complete policy.
+ * decides that request with exactly one complete policy. A reload that does not compile never
+ * replaces it: the last good policy keeps deciding, the problems go to {@link #status()} and to
+ * every {@link PolicyListener}.
  *
  * <pre>{@code
  * Verdict verdict = Verdict.fromDirectory(Path.of("rules"));
+ * RulesWatcher watcher = RulesWatcher.start(verdict);        // hot reload on every edit
  * router.route("/api/*").handler(VerdictHandler.create(vertx, verdict, "moltbot.http"));
  * }</pre>
  */
 public final class Verdict {
 
+  private static final System.Logger LOG = System.getLogger("verdict.policy");
+
+  /** Where reloads read their rules from: a directory, or the sources last given to {@link #load}. */
   private final Path rulesDirectory;
   private final PolicyCompiler compiler;
+  private final Clock clock;
   private final AtomicReference<CompiledPolicy> active;
+  private final List<PolicyListener> listeners = new CopyOnWriteArrayList<>();
   private final String idPrefix;
   private final AtomicLong sequence = new AtomicLong();
+  private volatile PolicyStatus status;
+  private volatile Shadow shadow;
 
-  private Verdict(Path rulesDirectory, PolicyCompiler compiler, CompiledPolicy initial) {
+  private Verdict(Path rulesDirectory, PolicyCompiler compiler, Clock clock) {
     this.rulesDirectory = rulesDirectory;
     this.compiler = compiler;
-    this.active = new AtomicReference<>(Objects.requireNonNull(initial, "policy"));
+    this.clock = clock;
+    this.active = new AtomicReference<>(CompiledPolicy.empty());
+    this.status = new PolicyStatus(false, null, null, List.of(), List.of(), 0, 0, null, null);
     byte[] random = new byte[6];
     new SecureRandom().nextBytes(random);
     this.idPrefix = HexFormat.of().formatHex(random) + "-";
@@ -55,13 +77,37 @@ public final class Verdict {
 
   /** As {@link #fromDirectory(Path)}, with secrets looked up through {@code environment}. */
   public static Verdict fromDirectory(Path dir, Function<String, String> environment) throws PolicyLoadException {
-    PolicyCompiler compiler = PolicyCompiler.create(environment);
-    return new Verdict(dir, compiler, compiler.compileDirectory(dir));
+    Verdict verdict = unloaded(dir, environment);
+    verdict.reload();
+    return verdict;
+  }
+
+  /**
+   * A PDP over {@code dir} that has loaded nothing yet: it is not {@linkplain #isReady() ready}
+   * and decides nothing until a {@link #reload()} succeeds. For servers that must answer health
+   * checks (not ready) while a broken rule set waits to be fixed.
+   */
+  public static Verdict unloaded(Path dir, Function<String, String> environment) {
+    return new Verdict(Objects.requireNonNull(dir, "dir"), PolicyCompiler.create(environment), Clock.systemUTC());
+  }
+
+  /**
+   * Compiles rule files held in memory (file name to YAML text), e.g. fetched from a ConfigMap or
+   * a database by the embedding service; {@link #load(Map)} replaces them later.
+   * {@code file:} references resolve against the working directory.
+   */
+  public static Verdict fromSources(Map<String, String> files, Function<String, String> environment)
+      throws PolicyLoadException {
+    Verdict verdict = new Verdict(null, PolicyCompiler.create(environment), Clock.systemUTC());
+    verdict.load(files);
+    return verdict;
   }
 
   /** A PDP over an already compiled policy; {@link #reload()} is not available. */
   public static Verdict of(CompiledPolicy policy) {
-    return new Verdict(null, null, policy);
+    Verdict verdict = new Verdict(null, null, Clock.systemUTC());
+    verdict.swapIn(Objects.requireNonNull(policy, "policy"));
+    return verdict;
   }
 
   /** The active policy. Take it once per request and use that snapshot throughout. */
@@ -69,22 +115,80 @@ public final class Verdict {
     return active.get();
   }
 
+  /** True once a policy is active; before that every package lookup finds nothing. */
+  public boolean isReady() {
+    return active.get() != CompiledPolicy.empty();
+  }
+
+  /** The active revision, when it was activated, and how the latest reload went. */
+  public PolicyStatus status() {
+    return status;
+  }
+
+  /** The rules directory reloads read, or {@code null} for a PDP built from memory or a policy. */
+  public Path rulesDirectory() {
+    return rulesDirectory;
+  }
+
+  public void addListener(PolicyListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  public void removeListener(PolicyListener listener) {
+    listeners.remove(listener);
+  }
+
   /**
    * Recompiles the rules directory and, only if it compiles, makes it the active policy. On
-   * failure the previous policy stays active and the exception lists every problem.
+   * failure the previous policy stays active and the exception lists every problem. A rule set
+   * identical to the active one (same revision) is not swapped again.
    *
    * <p>Blocking (file reads, compilation): call it from a worker thread, never an event loop.
    */
   public CompiledPolicy reload() throws PolicyLoadException {
     if (rulesDirectory == null) throw new IllegalStateException("this Verdict was not loaded from a directory");
-    CompiledPolicy next = compiler.compileDirectory(rulesDirectory);
-    active.set(next);
-    return next;
+    return apply(() -> compiler.compileDirectory(rulesDirectory));
+  }
+
+  /**
+   * Compiles {@code files} (file name to YAML text) and, only if they compile, makes them the
+   * active policy; as {@link #reload()} otherwise.
+   */
+  public CompiledPolicy load(Map<String, String> files) throws PolicyLoadException {
+    if (compiler == null) throw new IllegalStateException("this Verdict was built from a compiled policy");
+    Path here = Path.of("").toAbsolutePath();
+    List<RuleSet.Source> sources = new ArrayList<>();
+    files.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .forEach(e -> sources.add(new RuleSet.Source(e.getKey(), here, e.getValue())));
+    return apply(() -> compiler.compile(RuleSetReader.read(sources)));
   }
 
   /** Replaces the active policy with one compiled elsewhere. */
   public void activate(CompiledPolicy policy) {
-    active.set(Objects.requireNonNull(policy, "policy"));
+    synchronized (this) {
+      swapIn(Objects.requireNonNull(policy, "policy"));
+    }
+  }
+
+  /**
+   * Evaluates {@code candidate}'s policy beside this one on every request the adapters decide
+   * (handler, event bus, sidecar), never enforcing it: see {@link Shadow}. Replaces any earlier
+   * candidate.
+   */
+  public Shadow shadow(Verdict candidate) {
+    Shadow next = new Shadow(candidate, clock);
+    shadow = next;
+    return next;
+  }
+
+  /** The candidate evaluated in shadow mode, or {@code null}. */
+  public Shadow shadow() {
+    return shadow;
+  }
+
+  /** Stops shadow evaluation. */
+  public void stopShadow() {
+    shadow = null;
   }
 
   /**
@@ -111,5 +215,78 @@ public final class Verdict {
   /** A process-unique id: a random prefix per PDP and a sequence number. */
   String nextDecisionId() {
     return idPrefix + Long.toHexString(sequence.incrementAndGet());
+  }
+
+  @FunctionalInterface
+  private interface Compilation {
+    CompiledPolicy compile() throws PolicyLoadException;
+  }
+
+  /**
+   * Compiles and swaps under one lock, so two reloads racing (a watcher and an operator) can
+   * never activate an older rule set after a newer one.
+   */
+  private synchronized CompiledPolicy apply(Compilation compilation) throws PolicyLoadException {
+    CompiledPolicy next;
+    try {
+      next = compilation.compile();
+    } catch (PolicyLoadException e) {
+      refused(e);
+      throw e;
+    } catch (RuntimeException e) {
+      // A compiler bug must not take protection down either: report it like a rule problem.
+      PolicyLoadException wrapped = new PolicyLoadException(List.of(new Diagnostic(
+          SourceLocation.of(rulesDirectory == null ? "<memory>" : rulesDirectory.toString()), "internal_error",
+          "the compiler failed: " + e)));
+      wrapped.initCause(e);
+      refused(wrapped);
+      throw wrapped;
+    }
+    CompiledPolicy previous = active.get();
+    if (next.revision().equals(previous.revision())) {
+      PolicyStatus s = status;
+      status = new PolicyStatus(s.ready(), s.revision(), s.activatedAt(), s.files(), s.packages(), s.activations(),
+          s.failures(), new PolicyStatus.Reload(clock.instant(), PolicyStatus.Result.UNCHANGED, next.revision()),
+          s.lastError());
+      return previous;
+    }
+    swapIn(next);
+    return next;
+  }
+
+  private void swapIn(CompiledPolicy next) {
+    CompiledPolicy previous = active.getAndSet(next);
+    Instant now = clock.instant();
+    PolicyStatus s = status;
+    status = new PolicyStatus(true, next.revision(), now, next.files(),
+        next.packages().stream().map(CompiledPackage::name).sorted().toList(), s.activations() + 1, s.failures(),
+        new PolicyStatus.Reload(now, PolicyStatus.Result.ACTIVATED, next.revision()), s.lastError());
+    LOG.log(System.Logger.Level.DEBUG, "activated policy revision {0} ({1} files)", next.revision(),
+        next.files().size());
+    CompiledPolicy replaced = previous == CompiledPolicy.empty() ? null : previous;
+    for (PolicyListener listener : listeners) {
+      try {
+        listener.activated(next, replaced);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "policy listener failed on activation", e);
+      }
+    }
+  }
+
+  private void refused(PolicyLoadException problems) {
+    Instant now = clock.instant();
+    PolicyStatus s = status;
+    status = new PolicyStatus(s.ready(), s.revision(), s.activatedAt(), s.files(), s.packages(), s.activations(),
+        s.failures() + 1, new PolicyStatus.Reload(now, PolicyStatus.Result.FAILED, null),
+        new PolicyStatus.Failure(now, problems.diagnostics()));
+    LOG.log(System.Logger.Level.WARNING, "rules not activated, {0} keeps deciding: {1}",
+        s.revision() == null ? "no policy" : "revision " + s.revision(), problems.getMessage());
+    for (PolicyListener listener : listeners) {
+      try {
+        listener.failed(problems);
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "policy listener failed on a refused reload", e);
+      }
+    }
   }
 }
