@@ -1,0 +1,251 @@
+package dev.verdict.engine;
+
+import dev.verdict.PolicyLoadException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Hot reload: watches a {@link Verdict}'s rules directory and reloads it when anything under it
+ * changes. Rule sets that do not compile are refused by {@link Verdict#reload()} (the last good
+ * policy keeps deciding); this class only decides <em>when</em> to reload.
+ *
+ * <p>What it sees: files created, changed, deleted or renamed anywhere under the directory
+ * (recursively, symbolic links followed), editors that save through a temporary file and a
+ * rename, and Kubernetes ConfigMap volumes, which publish an update by swapping a {@code ..data}
+ * symbolic link: directories are watched, never single files, so a replaced file or link is
+ * noticed. Events are debounced (a burst of writes is one reload) and, as a safety net for file
+ * systems whose change events are unreliable (network mounts, overflowing event queues), the
+ * directory is also re-scanned every {@code pollInterval}: a change of any file's size,
+ * modification time or identity triggers a reload too.
+ *
+ * <p>Runs on one daemon thread of its own, which also compiles: nothing here touches an event
+ * loop. It lives in the engine rather than the Vert.x adapters because it needs nothing from
+ * Vert.x and any embedding (or the CLI) can use it.
+ */
+public final class RulesWatcher implements AutoCloseable {
+
+  private static final System.Logger LOG = System.getLogger("verdict.policy");
+
+  /**
+   * @param debounce     quiet time after the last change before reloading
+   * @param pollInterval how often the directory is re-scanned when no change event arrives
+   * @param changeEvents use the operating system's change events; {@code false} relies on the
+   *                     re-scan alone (for file systems that send none, e.g. some network mounts)
+   */
+  public record Options(Duration debounce, Duration pollInterval, boolean changeEvents) {
+    public Options {
+      Objects.requireNonNull(debounce, "debounce");
+      Objects.requireNonNull(pollInterval, "pollInterval");
+      if (debounce.isNegative() || pollInterval.isNegative() || pollInterval.isZero()) {
+        throw new IllegalArgumentException("debounce must be >= 0 and pollInterval > 0");
+      }
+    }
+
+    /** Change events, re-scanned with this debounce and interval. */
+    public Options(Duration debounce, Duration pollInterval) {
+      this(debounce, pollInterval, true);
+    }
+
+    /** 100 ms debounce, change events, 2 s re-scan. */
+    public static Options defaults() {
+      return new Options(Duration.ofMillis(100), Duration.ofSeconds(2));
+    }
+
+    /** No change events: a re-scan every {@code interval}. */
+    public static Options polling(Duration interval) {
+      return new Options(Duration.ZERO, interval, false);
+    }
+  }
+
+  /** A burst longer than this many debounce periods still reloads, so a busy writer cannot starve it. */
+  private static final int MAX_DEBOUNCE_ROUNDS = 20;
+
+  private final Verdict verdict;
+  private final Path dir;
+  private final Options options;
+  private final WatchService watchService;
+  private final Set<Path> watched = new HashSet<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+  /** The directory as last reloaded (or as found at start). */
+  private String fingerprint;
+
+  private RulesWatcher(Verdict verdict, Options options) throws IOException {
+    this.verdict = verdict;
+    this.dir = verdict.rulesDirectory();
+    this.options = options;
+    this.watchService = options.changeEvents() ? dir.getFileSystem().newWatchService() : null;
+    registerDirectories();
+    this.fingerprint = fingerprint();
+    this.thread = new Thread(this::run, "verdict-rules-watcher");
+    thread.setDaemon(true);
+  }
+
+  /** Starts watching {@code verdict}'s rules directory with {@link Options#defaults()}. */
+  public static RulesWatcher start(Verdict verdict) throws IOException {
+    return start(verdict, Options.defaults());
+  }
+
+  /**
+   * Starts watching. Changes made after this returns are seen; the caller loads the first policy
+   * itself (e.g. {@link Verdict#fromDirectory}).
+   *
+   * @throws IllegalArgumentException when {@code verdict} was not built over a directory
+   */
+  public static RulesWatcher start(Verdict verdict, Options options) throws IOException {
+    if (verdict.rulesDirectory() == null) {
+      throw new IllegalArgumentException("this Verdict has no rules directory to watch");
+    }
+    RulesWatcher watcher = new RulesWatcher(verdict, options);
+    watcher.thread.start();
+    return watcher;
+  }
+
+  /** Stops watching; a reload in progress finishes. */
+  @Override
+  public void close() {
+    running = false;
+    try {
+      if (watchService != null) watchService.close();
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.DEBUG, "closing the watch service", e);
+    }
+    thread.interrupt();
+  }
+
+  private void run() {
+    while (running) {
+      try {
+        boolean changed;
+        WatchKey key = nextEvent();
+        if (key != null) {
+          drain(key);
+          waitUntilQuiet();
+          changed = true;
+        } else {
+          changed = !fingerprint().equals(fingerprint);
+        }
+        if (!changed || !running) continue;
+        // Taken before reading the rules: a write that lands during the reload changes the
+        // fingerprint again, so it is reloaded too rather than lost.
+        fingerprint = fingerprint();
+        registerDirectories();
+        reload();
+      } catch (InterruptedException | ClosedWatchServiceException e) {
+        if (running) LOG.log(System.Logger.Level.WARNING, "rules watcher stopped unexpectedly", e);
+        return;
+      } catch (RuntimeException e) {
+        // The watcher must outlive any single bad moment (a directory vanishing mid-scan).
+        LOG.log(System.Logger.Level.WARNING, "rules watcher error; watching on", e);
+      }
+    }
+  }
+
+  /** The next change event, or {@code null} when none came within the re-scan interval. */
+  private WatchKey nextEvent() throws InterruptedException {
+    if (watchService == null) {
+      Thread.sleep(options.pollInterval().toMillis());
+      return null;
+    }
+    return watchService.poll(options.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void waitUntilQuiet() throws InterruptedException {
+    long debounceMillis = options.debounce().toMillis();
+    for (int round = 0; round < MAX_DEBOUNCE_ROUNDS; round++) {
+      WatchKey more = debounceMillis == 0 ? watchService.poll()
+          : watchService.poll(debounceMillis, TimeUnit.MILLISECONDS);
+      if (more == null) return;
+      drain(more);
+    }
+  }
+
+  private static void drain(WatchKey key) {
+    key.pollEvents(); // what changed does not matter: the whole directory is recompiled
+    key.reset();
+  }
+
+  private void reload() {
+    try {
+      verdict.reload();
+    } catch (PolicyLoadException e) {
+      // Already recorded in the status and told to listeners by the Verdict.
+    }
+  }
+
+  /**
+   * Registers every directory under the rules directory not yet watched. Dot-directories are
+   * skipped, as the reader skips them: a ConfigMap's {@code ..2026_…} copies never change in
+   * place, and the swap of {@code ..data} shows in the top directory.
+   */
+  private void registerDirectories() {
+    if (watchService == null) return;
+    try (Stream<Path> walk = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
+      for (Iterator<Path> it = walk.iterator(); it.hasNext(); ) {
+        Path p = it.next();
+        if (!Files.isDirectory(p) || isHidden(dir.relativize(p))) continue;
+        Path real = p.toRealPath();
+        if (watched.add(real)) {
+          p.register(watchService, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
+              StandardWatchEventKinds.ENTRY_MODIFY);
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // A directory vanishing mid-walk, or a link loop: the reload reports what is wrong.
+      LOG.log(System.Logger.Level.DEBUG, "registering rule directories", e);
+    }
+  }
+
+  /**
+   * A digest of every file's path, size, modification time and identity under the rules
+   * directory (links followed, dot-entries included: ConfigMap swaps change the link targets).
+   */
+  String fingerprint() {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every JVM", e);
+    }
+    try (Stream<Path> walk = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
+      for (Iterator<Path> it = walk.sorted().iterator(); it.hasNext(); ) {
+        Path p = it.next();
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+        if (!a.isRegularFile()) continue;
+        digest.update((dir.relativize(p) + "|" + a.size() + "|" + a.lastModifiedTime().to(TimeUnit.NANOSECONDS) + "|"
+            + a.fileKey() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+    } catch (IOException | UncheckedIOException e) {
+      Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+      String what = cause instanceof FileSystemLoopException ? "loop" : String.valueOf(cause);
+      return "unreadable: " + what;
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static boolean isHidden(Path relative) {
+    for (Path part : relative) {
+      if (part.toString().startsWith(".")) return true;
+    }
+    return false;
+  }
+}
