@@ -1,6 +1,9 @@
 package dev.verdict.sidecar;
 
 import dev.verdict.Outcome;
+import dev.verdict.engine.PolicyStatus;
+import dev.verdict.engine.Shadow;
+import dev.verdict.engine.Verdict;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -24,7 +27,8 @@ final class Metrics {
     badRequests.increment();
   }
 
-  String render(String revision) {
+  String render(Verdict verdict) {
+    PolicyStatus status = verdict.status();
     StringBuilder sb = new StringBuilder(512);
     sb.append("# HELP verdict_decisions_total Decisions made, by outcome.\n");
     sb.append("# TYPE verdict_decisions_total counter\n");
@@ -33,9 +37,37 @@ final class Metrics {
     sb.append("# HELP verdict_bad_requests_total Data API requests refused as malformed.\n");
     sb.append("# TYPE verdict_bad_requests_total counter\n");
     sb.append("verdict_bad_requests_total ").append(badRequests.sum()).append('\n');
-    sb.append("# HELP verdict_policy_info The active policy revision.\n");
-    sb.append("# TYPE verdict_policy_info gauge\n");
-    sb.append("verdict_policy_info{revision=\"").append(revision).append("\"} 1\n");
+    if (status.revision() != null) {
+      sb.append("# HELP verdict_policy_info The active policy revision.\n");
+      sb.append("# TYPE verdict_policy_info gauge\n");
+      sb.append("verdict_policy_info{revision=\"").append(status.revision()).append("\"} 1\n");
+    }
+    sb.append("# HELP verdict_policy_ready 1 while a policy is active.\n");
+    sb.append("# TYPE verdict_policy_ready gauge\n");
+    sb.append("verdict_policy_ready ").append(status.ready() ? 1 : 0).append('\n');
+    sb.append("# HELP verdict_policy_reloads_total Reloads that activated a policy or were refused.\n");
+    sb.append("# TYPE verdict_policy_reloads_total counter\n");
+    sb.append("verdict_policy_reloads_total{result=\"activated\"} ").append(status.activations()).append('\n');
+    sb.append("verdict_policy_reloads_total{result=\"failed\"} ").append(status.failures()).append('\n');
+    sb.append("# HELP verdict_policy_last_reload_success 1 if the latest reload compiled, 0 if it was refused.\n");
+    sb.append("# TYPE verdict_policy_last_reload_success gauge\n");
+    boolean lastOk = status.lastReload() == null || status.lastReload().result() != PolicyStatus.Result.FAILED;
+    sb.append("verdict_policy_last_reload_success ").append(lastOk ? 1 : 0).append('\n');
+    if (status.activatedAt() != null) {
+      sb.append("# HELP verdict_policy_activated_timestamp_seconds When the active policy was activated.\n");
+      sb.append("# TYPE verdict_policy_activated_timestamp_seconds gauge\n");
+      sb.append("verdict_policy_activated_timestamp_seconds ").append(status.activatedAt().getEpochSecond())
+          .append('\n');
+    }
+    Shadow shadow = verdict.shadow();
+    if (shadow != null) {
+      sb.append("# HELP verdict_shadow_decisions_total Requests also decided by the shadow candidate policy.\n");
+      sb.append("# TYPE verdict_shadow_decisions_total counter\n");
+      sb.append("verdict_shadow_decisions_total ").append(shadow.compared()).append('\n');
+      sb.append("# HELP verdict_shadow_disagreements_total Requests the candidate would have answered differently.\n");
+      sb.append("# TYPE verdict_shadow_disagreements_total counter\n");
+      sb.append("verdict_shadow_disagreements_total ").append(shadow.disagreements()).append('\n');
+    }
     return sb.toString();
   }
 }

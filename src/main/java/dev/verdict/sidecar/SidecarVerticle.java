@@ -1,13 +1,16 @@
 package dev.verdict.sidecar;
 
 import dev.verdict.Decision;
+import dev.verdict.Identity;
 import dev.verdict.Request;
+import dev.verdict.engine.Shadow;
 import dev.verdict.engine.Verdict;
 import dev.verdict.identity.IdentityVerifiers;
 import dev.verdict.policy.CompiledPackage;
 import dev.verdict.policy.CompiledPolicy;
 import dev.verdict.vertx.DecisionJson;
 import dev.verdict.vertx.RequestJson;
+import dev.verdict.vertx.StatusJson;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -46,11 +49,13 @@ final class SidecarVerticle extends VerticleBase {
     router.post("/v1/data/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(this::data);
     router.route("/v1/data/*").handler(ctx -> methodNotAllowed(ctx, "POST"));
     router.get("/health").handler(this::health);
-    router.head("/health").handler(ctx -> ctx.response().setStatusCode(200).end());
+    router.head("/health").handler(ctx -> ctx.response().setStatusCode(verdict.isReady() ? 200 : 503).end());
     router.route("/health").handler(ctx -> methodNotAllowed(ctx, "GET, HEAD"));
+    router.get("/v1/status").handler(ctx -> json(ctx, 200, StatusJson.toJson(verdict)));
+    router.route("/v1/status").handler(ctx -> methodNotAllowed(ctx, "GET"));
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
-        .end(metrics.render(verdict.policy().revision())));
+        .end(metrics.render(verdict)));
     router.route("/metrics").handler(ctx -> methodNotAllowed(ctx, "GET"));
     router.route().last().handler(ctx -> json(ctx, 404, new JsonObject().put("error", "Not found")));
     router.errorHandler(413, ctx -> json(ctx, 413, new JsonObject().put("error", "Request body too large")
@@ -66,8 +71,13 @@ final class SidecarVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  /** Readiness: 200 only while a policy is active; before the first one, 503. */
   private void health(RoutingContext ctx) {
     CompiledPolicy policy = verdict.policy();
+    if (!verdict.isReady()) {
+      json(ctx, 503, new JsonObject().put("status", "unavailable").put("reason", "no policy is active yet"));
+      return;
+    }
     json(ctx, 200, new JsonObject().put("status", "ok").put("revision", policy.revision())
         .put("packages", policy.packages().size()));
   }
@@ -78,6 +88,11 @@ final class SidecarVerticle extends VerticleBase {
     boolean allowOnly = rest.equals("allow") || rest.endsWith("/allow");
     String packagePath = trimSlashes(allowOnly ? rest.substring(0, rest.length() - "allow".length()) : rest);
     CompiledPolicy policy = verdict.policy();
+    if (!verdict.isReady()) {
+      // Fail closed and say so: "undefined" ({}) would read as "no such package".
+      json(ctx, 503, new JsonObject().put("error", "Policy unavailable").put("reason", "no policy is active yet"));
+      return;
+    }
     CompiledPackage pkg = policy.packageAt(packagePath);
     JsonObject body;
     try {
@@ -101,12 +116,14 @@ final class SidecarVerticle extends VerticleBase {
       return;
     }
     identities.verify(pkg, request).onComplete(ar -> {
-      Decision d = verdict.decide(policy, pkg, request,
-          ar.succeeded() ? ar.result() : dev.verdict.Identity.invalid(String.valueOf(ar.cause())));
+      Identity identity = ar.succeeded() ? ar.result() : Identity.invalid(String.valueOf(ar.cause()));
+      Decision d = verdict.decide(policy, pkg, request, identity);
       metrics.decided(d.outcome());
       JsonObject answer = allowOnly ? new JsonObject().put("result", d.allow())
           : new JsonObject().put("result", DecisionJson.toJson(d));
       json(ctx, 200, answer.put("decision_id", d.decisionId()));
+      Shadow shadow = verdict.shadow(); // compared after answering, so it never delays the answer
+      if (shadow != null) shadow.compare(pkg, request, identity, d, (p, r) -> identities.verify(p, r).toCompletionStage());
     });
   }
 

@@ -1,6 +1,8 @@
 package dev.verdict.vertx;
 
+import dev.verdict.Decision;
 import dev.verdict.Request;
+import dev.verdict.engine.Shadow;
 import dev.verdict.engine.Verdict;
 import dev.verdict.identity.IdentityVerifiers;
 import dev.verdict.policy.CompiledPackage;
@@ -59,12 +61,23 @@ public final class PdpVerticle extends VerticleBase {
     }
     CompiledPolicy policy = verdict.policy();
     CompiledPackage pkg = policy.packageNamed(packageName);
+    if (!verdict.isReady()) {
+      message.fail(503, "no policy is active yet");
+      return;
+    }
     if (pkg == null) {
       message.fail(404, "no package `" + packageName + "`");
       return;
     }
     identities.verify(pkg, request)
-        .onSuccess(identity -> message.reply(DecisionJson.toJson(verdict.decide(policy, pkg, request, identity))))
+        .onSuccess(identity -> {
+          Decision decision = verdict.decide(policy, pkg, request, identity);
+          message.reply(DecisionJson.toJson(decision));
+          Shadow shadow = verdict.shadow();
+          if (shadow != null) {
+            shadow.compare(pkg, request, identity, decision, (p, r) -> identities.verify(p, r).toCompletionStage());
+          }
+        })
         .onFailure(e -> message.fail(500, "decision failed"));
   }
 }

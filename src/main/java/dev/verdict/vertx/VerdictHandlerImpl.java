@@ -1,7 +1,9 @@
 package dev.verdict.vertx;
 
 import dev.verdict.Decision;
+import dev.verdict.Identity;
 import dev.verdict.Request;
+import dev.verdict.engine.Shadow;
 import dev.verdict.engine.Verdict;
 import dev.verdict.identity.IdentityVerifiers;
 import dev.verdict.policy.CompiledPackage;
@@ -43,14 +45,16 @@ final class VerdictHandlerImpl implements VerdictHandler {
     if (paused) http.pause(); // the body must wait for the decision, not be lost to it
     identities.verify(pkg, request).onComplete(ar -> {
       if (paused) http.resume();
-      Decision decision = ar.succeeded() ? verdict.decide(policy, pkg, request, ar.result())
-          : verdict.decide(policy, pkg, request, dev.verdict.Identity.invalid(String.valueOf(ar.cause())));
+      Identity identity = ar.succeeded() ? ar.result() : Identity.invalid(String.valueOf(ar.cause()));
+      Decision decision = verdict.decide(policy, pkg, request, identity);
       ctx.put(DECISION_KEY, decision);
       if (decision.allow()) {
         ctx.next();
       } else {
         deny(ctx, decision);
       }
+      Shadow shadow = verdict.shadow(); // compared once the request is on its way: never delays it
+      if (shadow != null) shadow.compare(pkg, request, identity, decision, (p, r) -> identities.verify(p, r).toCompletionStage());
     });
   }
 
