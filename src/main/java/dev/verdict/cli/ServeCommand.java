@@ -137,8 +137,20 @@ final class ServeCommand implements Callable<Integer> {
 
   private static PolicyListener reporter(String which, PrintWriter out, PrintWriter err) {
     return new PolicyListener() {
+      private volatile boolean lastFailed;
+
+      @Override
+      public void unchanged(CompiledPolicy active) {
+        if (lastFailed) {
+          out.printf("verdict: %srules compile again; revision %s is still active%n", which, active.revision());
+          out.flush();
+        }
+        lastFailed = false;
+      }
+
       @Override
       public void activated(CompiledPolicy policy, CompiledPolicy previous) {
+        lastFailed = false;
         out.printf("verdict: %srules reloaded: revision %s active (was %s), %d files%n", which, policy.revision(),
             previous == null ? "none" : previous.revision(), policy.files().size());
         out.flush();
@@ -146,6 +158,7 @@ final class ServeCommand implements Callable<Integer> {
 
       @Override
       public void failed(PolicyLoadException problems) {
+        lastFailed = true;
         synchronized (err) {
           err.printf("verdict: %srules not activated; the last good policy keeps deciding:%n", which);
           Rules.printProblems(err, problems);

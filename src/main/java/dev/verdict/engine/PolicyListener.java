@@ -17,6 +17,12 @@ public interface PolicyListener {
    */
   default void activated(CompiledPolicy policy, CompiledPolicy previous) {}
 
+  /**
+   * A reload compiled to the revision already active (e.g. a broken edit was reverted), so
+   * nothing was swapped.
+   */
+  default void unchanged(CompiledPolicy active) {}
+
   /** A reload was refused; the previously active policy (if any) keeps deciding. */
   default void failed(PolicyLoadException problems) {}
 }

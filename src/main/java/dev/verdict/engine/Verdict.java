@@ -248,6 +248,13 @@ public final class Verdict {
       status = new PolicyStatus(s.ready(), s.revision(), s.activatedAt(), s.files(), s.packages(), s.activations(),
           s.failures(), new PolicyStatus.Reload(clock.instant(), PolicyStatus.Result.UNCHANGED, next.revision()),
           s.lastError());
+      for (PolicyListener listener : listeners) {
+        try {
+          listener.unchanged(previous);
+        } catch (RuntimeException e) {
+          LOG.log(System.Logger.Level.WARNING, "policy listener failed on an unchanged reload", e);
+        }
+      }
       return previous;
     }
     swapIn(next);

@@ -56,6 +56,11 @@ class PolicyStatusTest {
     public synchronized void failed(PolicyLoadException problems) {
       seen.add("failed " + problems.diagnostics().get(0).code());
     }
+
+    @Override
+    public synchronized void unchanged(CompiledPolicy active) {
+      seen.add("unchanged " + active.revision());
+    }
   }
 
   @Test
@@ -129,7 +134,7 @@ class PolicyStatusTest {
   }
 
   @Test
-  void reloadOfUnchangedRules_swapsNothing_andTellsNoListener() throws Exception {
+  void reloadOfUnchangedRules_swapsNothing_andSaysSo() throws Exception {
     write(dir, "shop.yaml", SHOP.formatted("orders:read"));
     Verdict verdict = Verdict.fromDirectory(dir, RuleFiles.STRONG_SECRETS);
     Events events = new Events();
@@ -139,7 +144,7 @@ class PolicyStatusTest {
     assertSame(before, verdict.policy());
     assertEquals(PolicyStatus.Result.UNCHANGED, verdict.status().lastReload().result());
     assertEquals(1, verdict.status().activations());
-    assertEquals(List.of(), events.seen);
+    assertEquals(List.of("unchanged " + before.revision()), events.seen, "nothing activated, nothing failed");
   }
 
   @Test
