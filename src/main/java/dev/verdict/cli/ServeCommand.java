@@ -79,12 +79,14 @@ final class ServeCommand implements Callable<Integer> {
     Verdict candidate = null;
     if (shadowRules != null) {
       candidate = Verdict.unloaded(shadowRules, System::getenv);
-      candidate.addListener(reporter("shadow ", out, err));
       try {
         candidate.reload();
       } catch (PolicyLoadException e) {
-        err.println("verdict: shadow rules " + shadowRules + " are not active yet; the active rules decide alone");
+        err.println("verdict: shadow rules " + shadowRules + " did not compile; the active rules decide alone until "
+            + "they do:");
+        Rules.printProblems(err, e);
       }
+      candidate.addListener(reporter("shadow ", out, err));
       verdict.shadow(candidate);
     }
     int n = instances != null ? instances : Runtime.getRuntime().availableProcessors();

@@ -16,6 +16,12 @@ public final class VerdictCli {
   static final int USAGE = 2;
 
   public static void main(String[] args) {
+    // One line per log record (time, level, logger, message), e.g. shadow-mode disagreements,
+    // unless the operator configured JUL otherwise. Must be set before JUL formats anything.
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty("java.util.logging.SimpleFormatter.format",
+          "%1$tFT%1$tT.%1$tL%1$tz %4$s %3$s %5$s%6$s%n");
+    }
     System.exit(run(args));
   }
 
