@@ -28,17 +28,8 @@ class VerdictTest {
 
   private static final Identity READER = Identity.verified("u1", Set.of("bots:read"), Map.of("sub", "u1"));
 
-  private static final String POLICY = """
-      package: shop.http
-      identity:
-        algorithms: [HS256]
-        secret: ${env:SHOP_SECRET}
-      routes:
-        - id: read-orders
-          path: /orders/**
-          methods: [GET]
-          permission: %s
-      """;
+  private static final String POLICY = PolicyStatusTest.SHOP;
+
 
   @Test
   void moltbotRules_decideByPackageName_withAFreshDecisionIdEachTime() throws Exception {
