@@ -10,6 +10,7 @@ import dev.verdict.policy.CompiledPackage;
 import dev.verdict.policy.CompiledPolicy;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,6 +28,11 @@ import java.util.function.Function;
  * Verdict verdict = Verdict.fromDirectory(Path.of("rules"));
  * router.route("/api/*").handler(VerdictHandler.create(vertx, verdict, "moltbot.http"));
  * }</pre>
+ *
+ * <p>It owns the clock decisions are made by (the system clock unless one is injected): the
+ * evaluator reads no clock, so {@code now} in expressions comes from here, and the adapters give
+ * their token verifiers {@link #nowEpochSeconds()} too, so that a token's {@code exp} and an
+ * expression's {@code now - token.auth_time} are judged at the same time.
  */
 public final class Verdict {
 
@@ -35,10 +41,12 @@ public final class Verdict {
   private final AtomicReference<CompiledPolicy> active;
   private final String idPrefix;
   private final AtomicLong sequence = new AtomicLong();
+  private final Clock clock;
 
-  private Verdict(Path rulesDirectory, PolicyCompiler compiler, CompiledPolicy initial) {
+  private Verdict(Path rulesDirectory, PolicyCompiler compiler, CompiledPolicy initial, Clock clock) {
     this.rulesDirectory = rulesDirectory;
     this.compiler = compiler;
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.active = new AtomicReference<>(Objects.requireNonNull(initial, "policy"));
     byte[] random = new byte[6];
     new SecureRandom().nextBytes(random);
@@ -55,13 +63,37 @@ public final class Verdict {
 
   /** As {@link #fromDirectory(Path)}, with secrets looked up through {@code environment}. */
   public static Verdict fromDirectory(Path dir, Function<String, String> environment) throws PolicyLoadException {
+    return fromDirectory(dir, environment, Clock.systemUTC());
+  }
+
+  /** As {@link #fromDirectory(Path, Function)}, deciding at the times {@code clock} tells. */
+  public static Verdict fromDirectory(Path dir, Function<String, String> environment, Clock clock)
+      throws PolicyLoadException {
     PolicyCompiler compiler = PolicyCompiler.create(environment);
-    return new Verdict(dir, compiler, compiler.compileDirectory(dir));
+    return new Verdict(dir, compiler, compiler.compileDirectory(dir), clock);
   }
 
   /** A PDP over an already compiled policy; {@link #reload()} is not available. */
   public static Verdict of(CompiledPolicy policy) {
-    return new Verdict(null, null, policy);
+    return of(policy, Clock.systemUTC());
+  }
+
+  /** As {@link #of(CompiledPolicy)}, deciding at the times {@code clock} tells. */
+  public static Verdict of(CompiledPolicy policy, Clock clock) {
+    return new Verdict(null, null, policy, clock);
+  }
+
+  /** The clock decisions are made by. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /**
+   * The current time of {@link #clock()} in epoch seconds: {@code now} in expressions, and the
+   * time adapters verify tokens at.
+   */
+  public long nowEpochSeconds() {
+    return clock.instant().getEpochSecond();
   }
 
   /** The active policy. Take it once per request and use that snapshot throughout. */
@@ -89,10 +121,10 @@ public final class Verdict {
 
   /**
    * Decides {@code request} for an identity that has already been verified, against the package
-   * {@code pkg} of the snapshot {@code policy}.
+   * {@code pkg} of the snapshot {@code policy}, at the clock's current time.
    */
   public Decision decide(CompiledPolicy policy, CompiledPackage pkg, Request request, Identity identity) {
-    return Evaluator.decide(pkg, request, identity, nextDecisionId(), policy.revision());
+    return Evaluator.decide(pkg, request, identity, nowEpochSeconds(), nextDecisionId(), policy.revision());
   }
 
   /**

@@ -28,10 +28,14 @@ public final class Evaluator {
 
   private Evaluator() {}
 
-  public static Decision decide(CompiledPackage pkg, Request request, Identity identity, String decisionId,
+  /**
+   * @param now the decision's time in epoch seconds, the value of {@code now} in expressions; the
+   *            caller's clock, since this class reads none
+   */
+  public static Decision decide(CompiledPackage pkg, Request request, Identity identity, long now, String decisionId,
                                 String policyRevision) {
     try {
-      return decideUnchecked(pkg, request, identity, decisionId, policyRevision);
+      return decideUnchecked(pkg, request, identity, now, decisionId, policyRevision);
     } catch (RuntimeException | StackOverflowError e) {
       // INVARIANT: fail closed. Nothing thrown while deciding may turn into an allow.
       return new Decision(Outcome.FORBIDDEN, null, identity.subject(), List.of(), null, "evaluation failed",
@@ -39,8 +43,8 @@ public final class Evaluator {
     }
   }
 
-  private static Decision decideUnchecked(CompiledPackage pkg, Request request, Identity identity, String id,
-                                          String revision) {
+  private static Decision decideUnchecked(CompiledPackage pkg, Request request, Identity identity, long now,
+                                          String id, String revision) {
     String user = identity.subject();
     NormalizedPath path = NormalizedPath.of(request.path());
     if (path == null) {
@@ -71,7 +75,7 @@ public final class Evaluator {
       return new Decision(Outcome.FORBIDDEN, null, user, null, null, "no route matches", null, id, revision);
     }
 
-    ExpressionScope scope = new ExpressionScope(request, path.path(), match.params(), identity, pkg.data());
+    ExpressionScope scope = new ExpressionScope(request, path.path(), match.params(), identity, pkg.data(), now);
     List<String> required = route.permissions();
     RiskAssessment risk;
     List<Signal> signals = pkg.signals();

@@ -3,7 +3,7 @@ package dev.verdict.policytest;
 import dev.verdict.Decision;
 import dev.verdict.Identity;
 import dev.verdict.Request;
-import dev.verdict.eval.Evaluator;
+import dev.verdict.engine.Verdict;
 import dev.verdict.identity.TokenVerifier;
 import dev.verdict.policy.CompiledPackage;
 import dev.verdict.policy.CompiledPolicy;
@@ -14,6 +14,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -52,6 +55,8 @@ public final class PolicyTestRunner {
                                              long nowSeconds) {
     Map<CompiledPackage, TestSigner> signers = new HashMap<>();
     Map<CompiledPackage, TokenVerifier> verifiers = new HashMap<>();
+    // Tokens are signed, verified and decided at one time, so that `exp` and `now` agree.
+    Verdict pdp = Verdict.of(policy, Clock.fixed(Instant.ofEpochSecond(nowSeconds), ZoneOffset.UTC));
     Map<String, Set<String>> decidedBy = new HashMap<>();
     List<Future<PolicyTestReport.CaseResult>> results = new ArrayList<>();
     for (PolicyTestSuite suite : suites) {
@@ -62,7 +67,8 @@ public final class PolicyTestRunner {
         try {
           TestSigner signer = TestSigner.create(vertx, pkg.identity());
           signers.put(pkg, signer);
-          verifiers.put(pkg, TokenVerifier.create(vertx, signer.config()));
+          verifiers.put(pkg, TokenVerifier.create(vertx, signer.config(),
+              TokenVerifier.Options.defaults().withClock(() -> nowSeconds)));
         } catch (GeneralSecurityException | RuntimeException e) {
           suiteProblem = "cannot make a test key for `" + pkg.identity().algorithms() + "`: " + e.getMessage();
         }
@@ -77,7 +83,7 @@ public final class PolicyTestRunner {
         Future<Identity> identity = verifiers.containsKey(p) ? verifiers.get(p).verify(request)
             : Future.succeededFuture(Identity.anonymous());
         results.add(identity.map(id -> {
-          Decision d = Evaluator.decide(p, request, id, "test", policy.revision());
+          Decision d = pdp.decide(policy, p, request, id);
           if (d.rule() != null) decidedBy.computeIfAbsent(p.name(), k -> new HashSet<>()).add(d.rule());
           return new PolicyTestReport.CaseResult(suite, c, d, mismatches(c.expect(), d));
         }));

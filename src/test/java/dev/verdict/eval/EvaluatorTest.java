@@ -59,7 +59,7 @@ class EvaluatorTest {
   }
 
   private static Decision decide(Request request, Identity identity) {
-    return Evaluator.decide(moltbot, request, identity, "d-1", policy.revision());
+    return Evaluator.decide(moltbot, request, identity, 0L, "d-1", policy.revision());
   }
 
   private static void assertDenied(Decision d, Outcome outcome, String rule) {
@@ -91,7 +91,7 @@ class EvaluatorTest {
     @Test
     void decision_carriesRuleUserRequiredDecisionIdAndRevision() {
       Decision d = Evaluator.decide(moltbot, fromOffice("GET", "/api/bots/b1/conversations/export"),
-          user("conversations:read", "conversations:export"), "decision-42", policy.revision());
+          user("conversations:read", "conversations:export"), 0L, "decision-42", policy.revision());
       assertTrue(d.allow(), d::toString);
       assertEquals("export-conversations", d.rule());
       assertEquals("u1", d.user());
