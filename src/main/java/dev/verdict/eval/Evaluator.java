@@ -10,6 +10,7 @@ import dev.verdict.policy.CompiledRoute;
 import dev.verdict.policy.ExpressionScope;
 import dev.verdict.policy.RouteMatch;
 import dev.verdict.policy.Signal;
+import dev.verdict.policy.StepUpRequirement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,14 @@ import java.util.Map;
  * deny route also matches; identity must be present (401 {@code Unauthenticated}) and valid (401
  * {@code Invalid token}); an {@code effect: deny} match or no match denies (403); the risk score
  * above the route's threshold requires step-up (403); missing permissions or a false {@code when}
- * deny (403). Any exception along the way denies and is recorded in the decision.
+ * deny (403); then every step-up requirement of the route is evaluated, and any that does not hold
+ * requires step-up (403), naming each unmet requirement. Any exception along the way denies and
+ * is recorded in the decision.
+ *
+ * <p>Step-up requirements come last because logging in again can satisfy them and nothing else:
+ * a user who lacks the permission, or fails {@code when}, is told so rather than sent through an
+ * MFA prompt that cannot change the answer. The risk step-up stays before permissions, as it
+ * always was: a request that looks hostile learns nothing about what its token may do.
  */
 public final class Evaluator {
 
@@ -127,7 +135,52 @@ public final class Evaluator {
             revision);
       }
     }
+    List<StepUpRequirement> requirements = route.stepUp();
+    if (!requirements.isEmpty()) {
+      List<String> unmet = null;
+      List<String> absentClaims = null;
+      for (StepUpRequirement requirement : requirements) {
+        Object value;
+        String failure = null;
+        try {
+          value = requirement.expression().evaluate(scope);
+        } catch (RuntimeException e) {
+          value = null;
+          failure = describe(e);
+        }
+        if (failure == null && value instanceof Boolean b) {
+          if (b) continue;
+        } else {
+          // INVARIANT: fail closed. A failure is an unmet requirement only when a claim it names is
+          // absent (a new login can bring it); anything else is an expression error, which denies.
+          String absent = absentClaim(requirement, identity);
+          if (absent == null) {
+            return failed(route, user, required, "step-up requirement `" + requirement.name() + "` " + (failure != null
+                ? "failed: " + failure : "gave " + (value == null ? "null" : "a " + value.getClass().getSimpleName())
+                + ", not true or false"), id, revision);
+          }
+          if (absentClaims == null) absentClaims = new ArrayList<>(2);
+          absentClaims.add("`" + requirement.name() + "`: no `" + absent + "` claim");
+        }
+        if (unmet == null) unmet = new ArrayList<>(requirements.size());
+        unmet.add(requirement.name());
+      }
+      if (unmet != null) {
+        return new Decision(Outcome.STEP_UP, route.id(), user, required, risk, List.copyOf(unmet),
+            "step-up requirement not met" + (absentClaims == null ? "" : " (" + String.join("; ", absentClaims) + ")"),
+            null, id, revision);
+      }
+    }
     return new Decision(Outcome.ALLOW, route.id(), user, required, risk, null, null, id, revision);
+  }
+
+  /** A claim the requirement names that the token does not carry (or carries as null), else {@code null}. */
+  private static String absentClaim(StepUpRequirement requirement, Identity identity) {
+    Map<String, Object> claims = identity.claims();
+    for (String claim : requirement.claimsRead()) {
+      if (claims.get(claim) == null) return claim;
+    }
+    return null;
   }
 
   private static Decision failed(CompiledRoute route, String user, List<String> required, String error, String id,
