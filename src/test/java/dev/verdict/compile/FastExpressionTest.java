@@ -16,6 +16,7 @@ import dev.verdict.policy.CompiledRoute;
 import dev.verdict.policy.Expression;
 import dev.verdict.policy.ExpressionScope;
 import dev.verdict.policy.Signal;
+import dev.verdict.policy.StepUpRequirement;
 import dev.verdict.rules.Located;
 import dev.verdict.testing.RuleFiles;
 import java.io.Serializable;
@@ -129,8 +130,11 @@ class FastExpressionTest {
         .packageNamed("moltbot.http");
     List<Expression> expressions = new ArrayList<>();
     for (Signal s : pkg.signals()) expressions.add(s.expression());
-    for (CompiledRoute r : pkg.routeList()) if (r.when() != null) expressions.add(r.when());
-    assertEquals(5, expressions.size(), expressions::toString);
+    for (CompiledRoute r : pkg.routeList()) {
+      if (r.when() != null) expressions.add(r.when());
+      for (StepUpRequirement requirement : r.stepUp()) expressions.add(requirement.expression());
+    }
+    assertEquals(7, expressions.size(), expressions::toString);
     for (Expression e : expressions) {
       assertInstanceOf(FastExpression.class, e, e.source());
       assertEquals(mvelFresh(e.source(), SCOPE), e.evaluate(SCOPE), e.source());
