@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * The answer to one request, with everything needed to explain it: the outcome, the rule that
  * decided (or {@code null} when none matched), the user, the permissions the rule required, the
- * risk assessment, a human-readable reason and any errors met while deciding.
+ * risk assessment, the step-up requirements it did not meet, a human-readable reason and any errors
+ * met while deciding.
  *
  * <p>INVARIANT: {@link #allow()} is true only for {@link Outcome#ALLOW}; every error path of the
  * evaluator produces a deny.
@@ -18,6 +19,7 @@ public final class Decision {
   private final String user;
   private final List<String> required;
   private final RiskAssessment risk;
+  private final List<String> stepUp;
   private final String reason;
   private final List<String> errors;
   private final String decisionId;
@@ -25,11 +27,21 @@ public final class Decision {
 
   public Decision(Outcome outcome, String rule, String user, List<String> required, RiskAssessment risk,
                   String reason, List<String> errors, String decisionId, String policyRevision) {
+    this(outcome, rule, user, required, risk, null, reason, errors, decisionId, policyRevision);
+  }
+
+  /** @param stepUp names of the route's step-up requirements that did not hold; only with {@link Outcome#STEP_UP} */
+  public Decision(Outcome outcome, String rule, String user, List<String> required, RiskAssessment risk,
+                  List<String> stepUp, String reason, List<String> errors, String decisionId, String policyRevision) {
     this.outcome = Objects.requireNonNull(outcome, "outcome");
     this.rule = rule;
     this.user = user;
     this.required = required == null ? List.of() : required;
     this.risk = risk;
+    this.stepUp = stepUp == null ? List.of() : stepUp;
+    if (!this.stepUp.isEmpty() && outcome != Outcome.STEP_UP) {
+      throw new IllegalArgumentException("unmet step-up requirements come only with STEP_UP, not " + outcome);
+    }
     this.reason = reason;
     this.errors = errors == null ? List.of() : errors;
     this.decisionId = decisionId;
@@ -72,6 +84,15 @@ public final class Decision {
     return risk;
   }
 
+  /**
+   * The route's step-up requirements that did not hold, in the order the rule file lists them;
+   * empty unless the outcome is {@link Outcome#STEP_UP} because of them (a risk step-up names none:
+   * its reason is the {@link #risk()} score).
+   */
+  public List<String> stepUp() {
+    return stepUp;
+  }
+
   /** Why, in words, for logs and operators; not a stable contract. */
   public String reason() {
     return reason;
@@ -94,6 +115,6 @@ public final class Decision {
   @Override
   public String toString() {
     return "Decision[" + outcome + (rule == null ? "" : " rule=" + rule) + (reason == null ? "" : " reason=" + reason)
-        + (errors.isEmpty() ? "" : " errors=" + errors) + "]";
+        + (stepUp.isEmpty() ? "" : " stepUp=" + stepUp) + (errors.isEmpty() ? "" : " errors=" + errors) + "]";
   }
 }

@@ -15,13 +15,16 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-@Command(name = "eval", description = "Decide one request from a JSON file ({\"input\": {method, path, headers, ip}}) and print the decision.")
+@Command(name = "eval", description = "Decide one request from a JSON file ({\"input\": {method, path, headers, ip}}) and print the decision, at the current time or --now.")
 final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--rules", required = true, paramLabel = "DIR", description = "rules directory")
@@ -32,6 +35,12 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(names = "--package", paramLabel = "NAME", description = "package to decide with (default: the only one)")
   String packageName;
+
+  // A flag, never a field of `input`: the input document is what the sidecar accepts from callers,
+  // and a caller must not choose the time its token and `now` are judged at.
+  @Option(names = "--now", paramLabel = "TIME", converter = EpochSecondsConverter.class,
+      description = "decide as of TIME (epoch seconds, or ISO-8601 like 2026-01-01T12:00:00Z): `now` in expressions and token expiry (default: the current time)")
+  Long now;
 
   @Spec
   CommandSpec spec;
@@ -55,7 +64,8 @@ final class EvalCommand implements Callable<Integer> {
     CompiledPackage pkg;
     Request request;
     try {
-      verdict = Verdict.fromDirectory(rules);
+      verdict = now == null ? Verdict.fromDirectory(rules)
+          : Verdict.fromDirectory(rules, System::getenv, Clock.fixed(Instant.ofEpochSecond(now), ZoneOffset.UTC));
       pkg = Rules.choose(verdict.policy(), packageName);
       String text = readBounded(input);
       JsonObject doc = new JsonObject(text);
@@ -75,7 +85,7 @@ final class EvalCommand implements Callable<Integer> {
     }
     Vertx vertx = Vertx.vertx();
     try {
-      Identity identity = IdentityVerifiers.create(vertx).verify(pkg, request).await();
+      Identity identity = IdentityVerifiers.create(vertx, verdict::nowEpochSeconds).verify(pkg, request).await();
       Decision d = verdict.decide(verdict.policy(), pkg, request, identity);
       out.println(new JsonObject().put("result", DecisionJson.toJson(d)).encodePrettily());
       return VerdictCli.OK;

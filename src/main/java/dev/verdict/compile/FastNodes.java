@@ -54,7 +54,7 @@ final class FastNodes {
     private final int which;
 
     private static final List<String> NAMES =
-        List.of("method", "path", "params", "ip", "userAgent", "headers", "user", "token", "data");
+        List.of("method", "path", "params", "ip", "userAgent", "headers", "user", "token", "data", "now");
 
     private Variable(int which) {
       this.which = which;
@@ -77,7 +77,8 @@ final class FastNodes {
         case 5 -> scope.getHeaders();
         case 6 -> scope.getUser();
         case 7 -> scope.getToken();
-        default -> scope.getData();
+        case 8 -> scope.getData();
+        default -> scope.getNow();
       };
     }
   }

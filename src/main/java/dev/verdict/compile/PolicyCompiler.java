@@ -10,6 +10,8 @@ import dev.verdict.policy.IdentityConfig;
 import dev.verdict.policy.IssuerConfig;
 import dev.verdict.policy.PathPattern;
 import dev.verdict.policy.Signal;
+import dev.verdict.policy.StepUpRequirement;
+import dev.verdict.rules.StepUpSpec;
 import dev.verdict.rules.PackageSpec;
 import dev.verdict.rules.RiskSpec;
 import dev.verdict.rules.RouteSpec;
@@ -85,6 +87,9 @@ public final class PolicyCompiler {
       if (e != null) signals.add(new Signal(s.name().value(), e));
     }
 
+    // Compiled once, shared by every route that inherits them.
+    List<StepUpRequirement> packageStepUp = stepUp(spec.stepUp(), "", expressions, problems);
+
     List<CompiledRoute> allows = new ArrayList<>();
     List<CompiledRoute> denies = new ArrayList<>();
     Map<String, List<RouteSpec>> byShape = new LinkedHashMap<>();
@@ -92,6 +97,8 @@ public final class PolicyCompiler {
       PathPattern pattern = PathPatterns.parse(r.path(), problems);
       Expression when = r.when() == null ? null : expressions.compile(r.when(), "`when` of route `" + r.id() + "`",
           ExpressionCompiler.Expected.BOOLEAN, problems);
+      List<StepUpRequirement> stepUp = r.stepUp() == null ? packageStepUp
+          : stepUp(r.stepUp(), " of route `" + r.id().value() + "`", expressions, problems);
       if (pattern == null || (r.when() != null && when == null)) continue;
       for (RouteSpec other : byShape.getOrDefault(pattern.shape(), List.of())) {
         if (overlaps(r, other)) {
@@ -102,8 +109,10 @@ public final class PolicyCompiler {
       }
       byShape.computeIfAbsent(pattern.shape(), k -> new ArrayList<>()).add(r);
       int threshold = r.riskThreshold() != null ? r.riskThreshold() : spec.risk().threshold();
+      boolean deny = r.effect() == RouteSpec.Effect.DENY;
+      // The package's requirements guard what it grants; a public or deny route grants nothing to a user.
       CompiledRoute route = new CompiledRoute(r.id().value(), pattern, r.methods(), r.permissions(), when,
-          r.effect() == RouteSpec.Effect.DENY, r.isPublic(), threshold);
+          deny, r.isPublic(), threshold, deny || r.isPublic() ? List.of() : stepUp);
       (route.deny() ? denies : allows).add(route);
     }
     reportShadowed(spec, allows, denies, problems);
@@ -113,6 +122,18 @@ public final class PolicyCompiler {
     all.addAll(denies);
     return new CompiledPackage(spec.name().value(), spec.decisionPath(), spec.file(), identity, data,
         spec.risk().threshold(), signals, RouteMatchers.indexed(allows), RouteMatchers.indexed(denies), all);
+  }
+
+  /** The requirements compiled; one that does not compile is left out after its diagnostic. */
+  private static List<StepUpRequirement> stepUp(List<StepUpSpec> specs, String owner, ExpressionCompiler expressions,
+                                                List<Diagnostic> problems) {
+    List<StepUpRequirement> out = new ArrayList<>();
+    for (StepUpSpec s : specs) {
+      Expression e = expressions.compile(s.expression(), "step-up requirement `" + s.name().value() + "`" + owner,
+          ExpressionCompiler.Expected.BOOLEAN, problems);
+      if (e != null) out.add(new StepUpRequirement(s.name().value(), e, List.copyOf(ClaimReferences.in(s.expression().value()))));
+    }
+    return out;
   }
 
   /**

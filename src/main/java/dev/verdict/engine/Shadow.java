@@ -152,7 +152,8 @@ public final class Shadow {
 
   private void decideAndCompare(CompiledPolicy policy, CompiledPackage pkg, Request request, Identity identity,
                                 Decision active) {
-    Decision shadowDecision = Evaluator.decide(pkg, request, identity, active.decisionId(), policy.revision());
+    Decision shadowDecision = Evaluator.decide(pkg, request, identity, clock.instant().getEpochSecond(),
+        active.decisionId(), policy.revision());
     if (shadowDecision.outcome() != active.outcome()) {
       record(new Disagreement(clock.instant(), pkg.decisionPath(), request, active, shadowDecision));
     } else {

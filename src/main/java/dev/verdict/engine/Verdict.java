@@ -40,6 +40,11 @@ import java.util.function.Function;
  * RulesWatcher watcher = RulesWatcher.start(verdict);        // hot reload on every edit
  * router.route("/api/*").handler(VerdictHandler.create(vertx, verdict, "moltbot.http"));
  * }</pre>
+ *
+ * <p>It owns the clock decisions are made by (the system clock unless one is injected): the
+ * evaluator reads no clock, so {@code now} in expressions comes from here, and the adapters give
+ * their token verifiers {@link #nowEpochSeconds()} too, so that a token's {@code exp} and an
+ * expression's {@code now - token.auth_time} are judged at the same time.
  */
 public final class Verdict {
 
@@ -59,7 +64,7 @@ public final class Verdict {
   private Verdict(Path rulesDirectory, PolicyCompiler compiler, Clock clock) {
     this.rulesDirectory = rulesDirectory;
     this.compiler = compiler;
-    this.clock = clock;
+    this.clock = Objects.requireNonNull(clock, "clock");
     this.active = new AtomicReference<>(CompiledPolicy.empty());
     this.status = new PolicyStatus(false, null, null, List.of(), List.of(), 0, 0, null, null);
     byte[] random = new byte[6];
@@ -77,7 +82,13 @@ public final class Verdict {
 
   /** As {@link #fromDirectory(Path)}, with secrets looked up through {@code environment}. */
   public static Verdict fromDirectory(Path dir, Function<String, String> environment) throws PolicyLoadException {
-    Verdict verdict = unloaded(dir, environment);
+    return fromDirectory(dir, environment, Clock.systemUTC());
+  }
+
+  /** As {@link #fromDirectory(Path, Function)}, deciding at the times {@code clock} tells. */
+  public static Verdict fromDirectory(Path dir, Function<String, String> environment, Clock clock)
+      throws PolicyLoadException {
+    Verdict verdict = unloaded(dir, environment, clock);
     verdict.reload();
     return verdict;
   }
@@ -88,7 +99,12 @@ public final class Verdict {
    * checks (not ready) while a broken rule set waits to be fixed.
    */
   public static Verdict unloaded(Path dir, Function<String, String> environment) {
-    return new Verdict(Objects.requireNonNull(dir, "dir"), PolicyCompiler.create(environment), Clock.systemUTC());
+    return unloaded(dir, environment, Clock.systemUTC());
+  }
+
+  /** As {@link #unloaded(Path, Function)}, deciding at the times {@code clock} tells. */
+  public static Verdict unloaded(Path dir, Function<String, String> environment, Clock clock) {
+    return new Verdict(Objects.requireNonNull(dir, "dir"), PolicyCompiler.create(environment), clock);
   }
 
   /**
@@ -105,9 +121,27 @@ public final class Verdict {
 
   /** A PDP over an already compiled policy; {@link #reload()} is not available. */
   public static Verdict of(CompiledPolicy policy) {
-    Verdict verdict = new Verdict(null, null, Clock.systemUTC());
+    return of(policy, Clock.systemUTC());
+  }
+
+  /** As {@link #of(CompiledPolicy)}, deciding at the times {@code clock} tells. */
+  public static Verdict of(CompiledPolicy policy, Clock clock) {
+    Verdict verdict = new Verdict(null, null, clock);
     verdict.swapIn(Objects.requireNonNull(policy, "policy"));
     return verdict;
+  }
+
+  /** The clock decisions are made by. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /**
+   * The current time of {@link #clock()} in epoch seconds: {@code now} in expressions, and the
+   * time adapters verify tokens at.
+   */
+  public long nowEpochSeconds() {
+    return clock.instant().getEpochSecond();
   }
 
   /** The active policy. Take it once per request and use that snapshot throughout. */
@@ -193,10 +227,10 @@ public final class Verdict {
 
   /**
    * Decides {@code request} for an identity that has already been verified, against the package
-   * {@code pkg} of the snapshot {@code policy}.
+   * {@code pkg} of the snapshot {@code policy}, at the clock's current time.
    */
   public Decision decide(CompiledPolicy policy, CompiledPackage pkg, Request request, Identity identity) {
-    return Evaluator.decide(pkg, request, identity, nextDecisionId(), policy.revision());
+    return Evaluator.decide(pkg, request, identity, nowEpochSeconds(), nextDecisionId(), policy.revision());
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.verdict.policy.CompiledRoute;
 import dev.verdict.policy.ExpressionScope;
 import dev.verdict.policy.RouteMatch;
 import dev.verdict.policy.Signal;
+import dev.verdict.policy.StepUpRequirement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,16 +23,27 @@ import java.util.Map;
  * deny route also matches; identity must be present (401 {@code Unauthenticated}) and valid (401
  * {@code Invalid token}); an {@code effect: deny} match or no match denies (403); the risk score
  * above the route's threshold requires step-up (403); missing permissions or a false {@code when}
- * deny (403). Any exception along the way denies and is recorded in the decision.
+ * deny (403); then every step-up requirement of the route is evaluated, and any that does not hold
+ * requires step-up (403), naming each unmet requirement. Any exception along the way denies and
+ * is recorded in the decision.
+ *
+ * <p>Step-up requirements come last because logging in again can satisfy them and nothing else:
+ * a user who lacks the permission, or fails {@code when}, is told so rather than sent through an
+ * MFA prompt that cannot change the answer. The risk step-up stays before permissions, as it
+ * always was: a request that looks hostile learns nothing about what its token may do.
  */
 public final class Evaluator {
 
   private Evaluator() {}
 
-  public static Decision decide(CompiledPackage pkg, Request request, Identity identity, String decisionId,
+  /**
+   * @param now the decision's time in epoch seconds, the value of {@code now} in expressions; the
+   *            caller's clock, since this class reads none
+   */
+  public static Decision decide(CompiledPackage pkg, Request request, Identity identity, long now, String decisionId,
                                 String policyRevision) {
     try {
-      return decideUnchecked(pkg, request, identity, decisionId, policyRevision);
+      return decideUnchecked(pkg, request, identity, now, decisionId, policyRevision);
     } catch (RuntimeException | StackOverflowError e) {
       // INVARIANT: fail closed. Nothing thrown while deciding may turn into an allow.
       return new Decision(Outcome.FORBIDDEN, null, identity.subject(), List.of(), null, "evaluation failed",
@@ -39,8 +51,8 @@ public final class Evaluator {
     }
   }
 
-  private static Decision decideUnchecked(CompiledPackage pkg, Request request, Identity identity, String id,
-                                          String revision) {
+  private static Decision decideUnchecked(CompiledPackage pkg, Request request, Identity identity, long now,
+                                          String id, String revision) {
     String user = identity.subject();
     NormalizedPath path = NormalizedPath.of(request.path());
     if (path == null) {
@@ -71,7 +83,7 @@ public final class Evaluator {
       return new Decision(Outcome.FORBIDDEN, null, user, null, null, "no route matches", null, id, revision);
     }
 
-    ExpressionScope scope = new ExpressionScope(request, path.path(), match.params(), identity, pkg.data());
+    ExpressionScope scope = new ExpressionScope(request, path.path(), match.params(), identity, pkg.data(), now);
     List<String> required = route.permissions();
     RiskAssessment risk;
     List<Signal> signals = pkg.signals();
@@ -123,7 +135,52 @@ public final class Evaluator {
             revision);
       }
     }
+    List<StepUpRequirement> requirements = route.stepUp();
+    if (!requirements.isEmpty()) {
+      List<String> unmet = null;
+      List<String> absentClaims = null;
+      for (StepUpRequirement requirement : requirements) {
+        Object value;
+        String failure = null;
+        try {
+          value = requirement.expression().evaluate(scope);
+        } catch (RuntimeException e) {
+          value = null;
+          failure = describe(e);
+        }
+        if (failure == null && value instanceof Boolean b) {
+          if (b) continue;
+        } else {
+          // INVARIANT: fail closed. A failure is an unmet requirement only when a claim it names is
+          // absent (a new login can bring it); anything else is an expression error, which denies.
+          String absent = absentClaim(requirement, identity);
+          if (absent == null) {
+            return failed(route, user, required, "step-up requirement `" + requirement.name() + "` " + (failure != null
+                ? "failed: " + failure : "gave " + (value == null ? "null" : "a " + value.getClass().getSimpleName())
+                + ", not true or false"), id, revision);
+          }
+          if (absentClaims == null) absentClaims = new ArrayList<>(2);
+          absentClaims.add("`" + requirement.name() + "`: no `" + absent + "` claim");
+        }
+        if (unmet == null) unmet = new ArrayList<>(requirements.size());
+        unmet.add(requirement.name());
+      }
+      if (unmet != null) {
+        return new Decision(Outcome.STEP_UP, route.id(), user, required, risk, List.copyOf(unmet),
+            "step-up requirement not met" + (absentClaims == null ? "" : " (" + String.join("; ", absentClaims) + ")"),
+            null, id, revision);
+      }
+    }
     return new Decision(Outcome.ALLOW, route.id(), user, required, risk, null, null, id, revision);
+  }
+
+  /** A claim the requirement names that the token does not carry (or carries as null), else {@code null}. */
+  private static String absentClaim(StepUpRequirement requirement, Identity identity) {
+    Map<String, Object> claims = identity.claims();
+    for (String claim : requirement.claimsRead()) {
+      if (claims.get(claim) == null) return claim;
+    }
+    return null;
   }
 
   private static Decision failed(CompiledRoute route, String user, List<String> required, String error, String id,

@@ -38,6 +38,15 @@ public final class IdentityVerifiers {
     return new IdentityVerifiers(vertx, TokenVerifier.Options.defaults().withRevocations(RevocationList.inMemory()));
   }
 
+  /**
+   * As {@link #create(Vertx)}, judging {@code exp}, {@code nbf} and {@code iat} by {@code nowSeconds}:
+   * adapters pass the clock their decisions are made by, so that both agree on the time.
+   */
+  public static IdentityVerifiers create(Vertx vertx, java.util.function.LongSupplier nowSeconds) {
+    return new IdentityVerifiers(vertx, TokenVerifier.Options.defaults().withRevocations(RevocationList.inMemory())
+        .withClock(nowSeconds));
+  }
+
   public static IdentityVerifiers create(Vertx vertx, TokenVerifier.Options options) {
     return new IdentityVerifiers(vertx, options);
   }

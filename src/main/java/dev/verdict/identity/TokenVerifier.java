@@ -105,6 +105,11 @@ public final class TokenVerifier {
       return new Options(r, nowSeconds, cacheSize, jwksTimeout);
     }
 
+    /** The same options judging time claims by {@code clock} (epoch seconds). */
+    public Options withClock(LongSupplier clock) {
+      return new Options(revocations, clock, cacheSize, jwksTimeout);
+    }
+
     public Options withJwksTimeout(Duration timeout) {
       return new Options(revocations, nowSeconds, cacheSize, timeout);
     }

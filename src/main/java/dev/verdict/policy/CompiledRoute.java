@@ -10,6 +10,8 @@ import java.util.Set;
  * @param permissions    all required
  * @param when           extra condition, or {@code null}
  * @param riskThreshold  the effective threshold: the route's own, else the package's
+ * @param stepUp         requirements that must all hold for an allow: the route's own, else the
+ *                       package's; in rule-file order
  */
 public record CompiledRoute(
     String id,
@@ -19,11 +21,13 @@ public record CompiledRoute(
     Expression when,
     boolean deny,
     boolean isPublic,
-    int riskThreshold) {
+    int riskThreshold,
+    List<StepUpRequirement> stepUp) {
 
   public CompiledRoute {
     methods = Set.copyOf(methods);
     permissions = List.copyOf(permissions);
+    stepUp = List.copyOf(stepUp);
   }
 
   public boolean allowsMethod(String method) {

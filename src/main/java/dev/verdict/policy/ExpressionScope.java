@@ -6,29 +6,37 @@ import java.util.Map;
 
 /**
  * What a rule expression can see, and nothing else: {@code method}, {@code path}, {@code params},
- * {@code ip}, {@code userAgent}, {@code headers}, {@code user.id}, {@code token} and {@code data}.
- * One per decision; read-only.
+ * {@code ip}, {@code userAgent}, {@code headers}, {@code user.id}, {@code token}, {@code data} and
+ * {@code now}. One per decision; read-only.
+ *
+ * <p>{@code now} is the decision's time in epoch seconds, the unit of JWT time claims, so that
+ * {@code now - token.auth_time} needs no conversion. It is handed in, never read from a clock
+ * here: the evaluator stays a pure function of its arguments, and tests fix the time.
  */
 public final class ExpressionScope {
 
   /** Names expressions may use at their root; the compiler refuses any other. */
   public static final java.util.Set<String> VARIABLES =
-      java.util.Set.of("method", "path", "params", "ip", "userAgent", "headers", "user", "token", "data");
+      java.util.Set.of("method", "path", "params", "ip", "userAgent", "headers", "user", "token", "data", "now");
 
   private final Request request;
   private final String normalizedPath;
   private final Map<String, String> params;
   private final Identity identity;
   private final Map<String, Object> data;
+  private final long now;
   private Map<String, Object> user;
+  private Long boxedNow;
 
+  /** @param now the decision's time, epoch seconds */
   public ExpressionScope(Request request, String normalizedPath, Map<String, String> params, Identity identity,
-                         Map<String, Object> data) {
+                         Map<String, Object> data, long now) {
     this.request = request;
     this.normalizedPath = normalizedPath;
     this.params = params;
     this.identity = identity;
     this.data = data;
+    this.now = now;
   }
 
   public String getMethod() {
@@ -69,5 +77,14 @@ public final class ExpressionScope {
 
   public Map<String, Object> getData() {
     return data;
+  }
+
+  /**
+   * A {@code Long}, as JSON parsers give epoch-second claims that outgrow an int, boxed once per
+   * decision however many expressions read it.
+   */
+  public Long getNow() {
+    if (boxedNow == null) boxedNow = now;
+    return boxedNow;
   }
 }

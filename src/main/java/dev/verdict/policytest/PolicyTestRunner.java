@@ -3,7 +3,7 @@ package dev.verdict.policytest;
 import dev.verdict.Decision;
 import dev.verdict.Identity;
 import dev.verdict.Request;
-import dev.verdict.eval.Evaluator;
+import dev.verdict.engine.Verdict;
 import dev.verdict.identity.TokenVerifier;
 import dev.verdict.policy.CompiledPackage;
 import dev.verdict.policy.CompiledPolicy;
@@ -14,6 +14,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -47,11 +50,15 @@ public final class PolicyTestRunner {
   /**
    * Runs the suites. A suite naming no package uses the policy's only package. Problems that stop
    * a whole suite (an unknown package, a key that cannot be generated) fail each of its cases.
+   *
+   * @param nowSeconds the time of cases that set no {@code now} of their own
    */
   public static Future<PolicyTestReport> run(Vertx vertx, CompiledPolicy policy, List<PolicyTestSuite> suites,
                                              long nowSeconds) {
     Map<CompiledPackage, TestSigner> signers = new HashMap<>();
-    Map<CompiledPackage, TokenVerifier> verifiers = new HashMap<>();
+    // One PDP and one verifier per time cases are decided at: each judges `exp` and `now` by that time.
+    Map<Long, Verdict> pdps = new HashMap<>();
+    Map<CompiledPackage, Map<Long, TokenVerifier>> verifiers = new HashMap<>();
     Map<String, Set<String>> decidedBy = new HashMap<>();
     List<Future<PolicyTestReport.CaseResult>> results = new ArrayList<>();
     for (PolicyTestSuite suite : suites) {
@@ -60,9 +67,7 @@ public final class PolicyTestRunner {
           ? "given, and the policy has " + policy.packages().size() : "`" + suite.packageName().value() + "`") : null;
       if (pkg != null && pkg.identity() != null && !signers.containsKey(pkg)) {
         try {
-          TestSigner signer = TestSigner.create(vertx, pkg.identity());
-          signers.put(pkg, signer);
-          verifiers.put(pkg, TokenVerifier.create(vertx, signer.config()));
+          signers.put(pkg, TestSigner.create(vertx, pkg.identity()));
         } catch (GeneralSecurityException | RuntimeException e) {
           suiteProblem = "cannot make a test key for `" + pkg.identity().algorithms() + "`: " + e.getMessage();
         }
@@ -73,11 +78,15 @@ public final class PolicyTestRunner {
           continue;
         }
         CompiledPackage p = pkg;
-        Request request = request(c, signers.get(p), p, nowSeconds);
-        Future<Identity> identity = verifiers.containsKey(p) ? verifiers.get(p).verify(request)
-            : Future.succeededFuture(Identity.anonymous());
+        long now = c.now() != null ? c.now() : nowSeconds;
+        TestSigner signer = signers.get(p);
+        Request request = request(c, signer, p, now);
+        Future<Identity> identity = signer == null ? Future.succeededFuture(Identity.anonymous())
+            : verifiers.computeIfAbsent(p, k -> new HashMap<>()).computeIfAbsent(now, t -> TokenVerifier.create(vertx,
+                signer.config(), TokenVerifier.Options.defaults().withClock(() -> t))).verify(request);
+        Verdict pdp = pdps.computeIfAbsent(now, t -> Verdict.of(policy, Clock.fixed(Instant.ofEpochSecond(t), ZoneOffset.UTC)));
         results.add(identity.map(id -> {
-          Decision d = Evaluator.decide(p, request, id, "test", policy.revision());
+          Decision d = pdp.decide(policy, p, request, id);
           if (d.rule() != null) decidedBy.computeIfAbsent(p.name(), k -> new HashSet<>()).add(d.rule());
           return new PolicyTestReport.CaseResult(suite, c, d, mismatches(c.expect(), d));
         }));
@@ -104,7 +113,11 @@ public final class PolicyTestRunner {
   private static Request request(PolicyTestSuite.Case c, TestSigner signer, CompiledPackage pkg, long now) {
     Map<String, String> headers = new HashMap<>(c.headers());
     String token = c.rawToken();
-    if (token == null && c.claims() != null && signer != null) token = signer.sign(new JsonObject(c.claims()), now);
+    if (token == null && c.claims() != null && signer != null) {
+      JsonObject claims = new JsonObject(new LinkedHashMap<>(c.claims()));
+      c.timeClaims().forEach((name, offset) -> claims.put(name, now + offset));
+      token = signer.sign(claims, now);
+    }
     if (token != null && pkg.identity() != null) {
       String source = pkg.identity().tokens().get(0);
       if (source.equals("bearer")) {
@@ -123,6 +136,9 @@ public final class PolicyTestRunner {
     if (e.status() != null && e.status() != d.status()) out.add(diff("status", e.status(), d.status()));
     if (e.error() != null && !e.error().equals(d.error())) out.add(diff("error", e.error(), d.error()));
     if (e.ruleSet() && !Objects.equals(e.rule(), d.rule())) out.add(diff("rule", e.rule(), d.rule()));
+    if (e.stepUp() != null && !Set.copyOf(e.stepUp()).equals(Set.copyOf(d.stepUp()))) {
+      out.add(diff("step_up", e.stepUp(), d.stepUp()));
+    }
     if (e.score() != null) {
       Integer got = d.risk() == null ? null : d.risk().score();
       if (!e.score().equals(got)) out.add(diff("score", e.score(), got));

@@ -94,8 +94,8 @@ final class TestSigner {
   /**
    * Signs {@code claims} with the key of the issuer their {@code iss} names, or of the first issuer
    * when {@code iss} names none (so a case can test an unknown issuer); adds that issuer's
-   * {@code iss}, first audience, and a five-minute expiry unless the case sets them itself (so a
-   * case can test a wrong audience or an expired token).
+   * {@code iss}, first audience, an {@code iat} of {@code nowSeconds} and a five-minute expiry unless
+   * the case sets them itself (so a case can test a wrong audience or an expired token).
    */
   String sign(JsonObject claims, long nowSeconds) {
     Object iss = claims.getValue("iss");
@@ -106,7 +106,8 @@ final class TestSigner {
     if (!payload.containsKey("iss") && issuer.issuer() != null) payload.put("iss", issuer.issuer());
     if (!payload.containsKey("aud") && !issuer.audience().isEmpty()) payload.put("aud", issuer.audience().get(0));
     if (!payload.containsKey("exp")) payload.put("exp", nowSeconds + 300);
-    boolean ownIat = payload.containsKey("iat");
-    return entry.signer().generateToken(payload, new JWTOptions().setAlgorithm(entry.algorithm()).setNoTimestamp(ownIat));
+    // The case's time, not the signer's wall clock: a case set in the past must not carry a future `iat`.
+    if (!payload.containsKey("iat")) payload.put("iat", nowSeconds);
+    return entry.signer().generateToken(payload, new JWTOptions().setAlgorithm(entry.algorithm()).setNoTimestamp(true));
   }
 }

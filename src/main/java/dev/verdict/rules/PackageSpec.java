@@ -11,6 +11,7 @@ import java.util.Map;
  * @param name     dotted package name; its decision path is the name with dots as slashes
  * @param baseDir  directory the file lives in; relative {@code file:} references resolve against it
  * @param data     the OPA-style data document, as immutable maps, lists and scalars
+ * @param stepUp   step-up requirements of every allow route that has no {@code step_up} of its own
  */
 public record PackageSpec(
     String file,
@@ -19,9 +20,11 @@ public record PackageSpec(
     IdentitySpec identity,
     Map<String, Object> data,
     RiskSpec risk,
+    List<StepUpSpec> stepUp,
     List<RouteSpec> routes) {
 
   public PackageSpec {
+    stepUp = List.copyOf(stepUp);
     routes = List.copyOf(routes);
   }
 

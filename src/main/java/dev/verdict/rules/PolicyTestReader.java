@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
@@ -41,14 +43,25 @@ import org.yaml.snakeyaml.nodes.Tag;
  *       path: /api/bots/b1
  *       token: {sub: alice, permissions: [bots:read]}   # claims, signed for the test
  *     expect: {allow: true, rule: read-bots}
+ *   - name: an admin must have logged in recently
+ *     request:
+ *       now: 2026-01-01T12:00:00Z    # or epoch seconds; the time the case is decided and its token verified at
+ *       method: GET
+ *       path: /api/admin/users
+ *       token: {sub: root, permissions: [admin], amr: [pwd, mfa]}
+ *       time_claims: {auth_time: -20m}                # claims set to `now` plus a signed offset
+ *     expect: {error: Step-up authentication required, step_up: [recent_login]}
  * </pre>
  */
 public final class PolicyTestReader {
 
   private static final Set<String> TOP_KEYS = YamlNodes.ordered("package", "defaults", "cases");
   private static final Set<String> CASE_KEYS = YamlNodes.ordered("name", "request", "expect");
-  private static final Set<String> REQUEST_KEYS = YamlNodes.ordered("method", "path", "ip", "headers", "token", "raw_token");
-  private static final Set<String> EXPECT_KEYS = YamlNodes.ordered("allow", "status", "error", "rule", "score");
+  private static final Set<String> REQUEST_KEYS = YamlNodes.ordered("method", "path", "ip", "headers", "token",
+      "time_claims", "raw_token", "now");
+  private static final Set<String> EXPECT_KEYS = YamlNodes.ordered("allow", "status", "error", "rule", "score", "step_up");
+  /** A signed offset from the case's `now`: the sign is required, so `10m` cannot be read either way. */
+  private static final Pattern OFFSET = Pattern.compile("([+-])(\\d{1,9})(s|m|h|d)");
 
   private PolicyTestReader() {}
 
@@ -156,6 +169,11 @@ public final class PolicyTestReader {
     if (request.containsKey("token")) {
       claims = yaml.data(request.get("token").getValueNode());
     }
+    Long now = request.containsKey("now") ? time(yaml, request.get("now").getValueNode(), problems) : null;
+    Map<String, Long> timeClaims = Map.of();
+    if (request.containsKey("time_claims")) {
+      timeClaims = timeClaims(yaml, request.get("time_claims"), claims, problems);
+    }
     Located raw = request.containsKey("raw_token") ? yaml.scalar(request.get("raw_token").getValueNode(), "raw_token") : null;
     if (claims != null && raw != null) {
       problems.add(new Diagnostic(yaml.at(m.get("request").getValueNode()), "conflicting_keys",
@@ -168,7 +186,63 @@ public final class PolicyTestReader {
     PolicyTestSuite.Expect expect = expect(yaml, m.get("expect").getValueNode(), problems);
     if (name == null || expect == null) return null;
     return new PolicyTestSuite.Case(name.value(), name.location(), method.value().toUpperCase(Locale.ROOT), path.value(),
-        ip == null ? "" : ip.value(), headers, claims, raw == null ? null : raw.value(), expect);
+        ip == null ? "" : ip.value(), headers, claims, timeClaims, raw == null ? null : raw.value(), now, expect);
+  }
+
+  /** Epoch seconds, as JWT time claims are written, or an ISO-8601 instant such as `2026-01-01T12:00:00Z`. */
+  private static Long time(YamlNodes yaml, Node node, List<Diagnostic> problems) {
+    if (node instanceof ScalarNode s && Tag.INT.equals(node.getTag()) && s.getValue().matches("\\d{1,12}")) {
+      return Long.parseLong(s.getValue());
+    }
+    // YAML reads an unquoted timestamp as !!timestamp; either way the text is what counts.
+    if (node instanceof ScalarNode s && (Tag.STR.equals(node.getTag()) || Tag.TIMESTAMP.equals(node.getTag()))) {
+      try {
+        return java.time.Instant.parse(s.getValue().strip()).getEpochSecond();
+      } catch (java.time.format.DateTimeParseException ignored) {
+        // reported below
+      }
+    }
+    problems.add(new Diagnostic(yaml.at(node), "invalid_time",
+        "`now` must be epoch seconds (1767268800) or an ISO-8601 instant (2026-01-01T12:00:00Z)"));
+    return null;
+  }
+
+  /** Claim name to offset in seconds from the case's `now`; each claim set here or in `token`, not both. */
+  private static Map<String, Long> timeClaims(YamlNodes yaml, NodeTuple entry, Map<String, Object> claims,
+                                              List<Diagnostic> problems) {
+    if (claims == null) {
+      problems.add(new Diagnostic(yaml.at(entry.getKeyNode()), "missing_key",
+          "`time_claims` adds claims to `token`, and this request has no `token`"));
+      return Map.of();
+    }
+    Map<String, NodeTuple> m = yaml.mapping(entry.getValueNode(), "`time_claims`", null);
+    if (m == null) return Map.of();
+    Map<String, Long> offsets = new LinkedHashMap<>();
+    for (Map.Entry<String, NodeTuple> e : m.entrySet()) {
+      if (claims.containsKey(e.getKey())) {
+        problems.add(new Diagnostic(yaml.at(e.getValue().getKeyNode()), "conflicting_keys",
+            "claim `" + e.getKey() + "` is set in `token` and in `time_claims`; keep one"));
+        continue;
+      }
+      Located text = yaml.scalar(e.getValue().getValueNode(), "time claim `" + e.getKey() + "`");
+      if (text == null) continue;
+      Matcher matcher = OFFSET.matcher(text.value().strip());
+      if (text.value().strip().matches("0[smhd]?")) {
+        offsets.put(e.getKey(), 0L);
+      } else if (matcher.matches()) {
+        long n = Long.parseLong(matcher.group(2)) * switch (matcher.group(3)) {
+          case "m" -> 60L;
+          case "h" -> 3600L;
+          case "d" -> 86400L;
+          default -> 1L;
+        };
+        offsets.put(e.getKey(), matcher.group(1).equals("-") ? -n : n);
+      } else {
+        problems.add(new Diagnostic(text.location(), "invalid_duration", "time claim `" + e.getKey() + "`: `"
+            + text.value() + "` must be a signed offset from `now`, like `-20m` (20 minutes before) or `+1h`"));
+      }
+    }
+    return offsets;
   }
 
   private static PolicyTestSuite.Expect expect(YamlNodes yaml, Node node, List<Diagnostic> problems) {
@@ -192,7 +266,8 @@ public final class PolicyTestReader {
         rule = l == null ? null : l.value();
       }
     }
-    return new PolicyTestSuite.Expect(allow, status, error == null ? null : error.value(), ruleSet, rule, score);
+    List<String> stepUp = m.containsKey("step_up") ? yaml.stringList(m.get("step_up").getValueNode(), "step_up") : null;
+    return new PolicyTestSuite.Expect(allow, status, error == null ? null : error.value(), ruleSet, rule, score, stepUp);
   }
 
   private static Integer integer(YamlNodes yaml, Node node, String what, List<Diagnostic> problems) {

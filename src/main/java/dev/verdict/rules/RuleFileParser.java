@@ -30,7 +30,7 @@ final class RuleFileParser {
   static final Set<String> ALGORITHMS = Set.of(
       "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
       "ES256", "ES384", "ES512", "EdDSA");
-  private static final Set<String> TOP_KEYS = YamlNodes.ordered("package", "identity", "data", "risk", "routes");
+  private static final Set<String> TOP_KEYS = YamlNodes.ordered("package", "identity", "data", "risk", "step_up", "routes");
   private static final Set<String> IDENTITY_KEYS = YamlNodes.ordered("tokens", "algorithms", "secret", "public_key", "jwks",
       "jwks_refresh_interval", "issuer", "issuers", "audience", "leeway", "permissions_claim", "roles_claim", "roles",
       "required_claims", "require_exp");
@@ -39,7 +39,7 @@ final class RuleFileParser {
       "jwks_refresh_interval", "audience", "permissions_claim", "roles_claim");
   private static final Set<String> RISK_KEYS = YamlNodes.ordered("threshold", "signals");
   private static final Set<String> ROUTE_KEYS = YamlNodes.ordered("id", "path", "methods", "permission", "permissions", "when",
-      "effect", "public", "risk");
+      "effect", "public", "risk", "step_up");
   private static final Set<String> ROUTE_RISK_KEYS = YamlNodes.ordered("threshold");
   private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS",
       "TRACE", "CONNECT");
@@ -94,6 +94,7 @@ final class RuleFileParser {
     if (data != null && !(data instanceof Map)) data = Map.of();
     RiskSpec risk = top.containsKey("risk") ? risk(top.get("risk").getValueNode())
         : new RiskSpec(RiskSpec.DEFAULT_THRESHOLD, List.of());
+    List<StepUpSpec> stepUp = top.containsKey("step_up") ? stepUp(top.get("step_up").getValueNode(), "package") : List.of();
     List<RouteSpec> routes = top.containsKey("routes") ? routes(top.get("routes").getValueNode()) : List.of();
     if (!top.containsKey("routes")) {
       problems.add(new Diagnostic(yaml.at(root), "missing_key", "missing key `routes`: a package without routes denies everything"));
@@ -104,7 +105,7 @@ final class RuleFileParser {
           "missing key `identity`: routes that are not public need a token to verify"));
     }
     if (name == null) return null;
-    return new PackageSpec(source.name(), source.baseDir(), name, identity, data, risk, routes);
+    return new PackageSpec(source.name(), source.baseDir(), name, identity, data, risk, stepUp, routes);
   }
 
   // ---- sections -------------------------------------------------------------------------------
@@ -293,6 +294,34 @@ final class RuleFileParser {
     return new RiskSpec(threshold, signals);
   }
 
+  /** `step_up`: requirement name to boolean expression, at package level or on a route. */
+  private List<StepUpSpec> stepUp(Node node, String where) {
+    if (!(node instanceof MappingNode mapping)) {
+      problems.add(new Diagnostic(yaml.at(node), "wrong_type", "`step_up` must be a mapping of requirement name to "
+          + "expression, e.g. `mfa: \"inList('mfa', token.amr)\"`"));
+      return List.of();
+    }
+    List<StepUpSpec> requirements = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (NodeTuple t : mapping.getValue()) {
+      Located name = yaml.scalar(t.getKeyNode(), "step-up requirement name");
+      if (name == null) continue;
+      if (!IDENTIFIER.matcher(name.value()).matches()) {
+        problems.add(new Diagnostic(name.location(), "invalid_requirement_name",
+            "step-up requirement name `" + name.value() + "` must be an identifier (letters, digits, `_`): "
+                + "clients read it from the decision's `step_up`"));
+      }
+      if (!seen.add(name.value())) {
+        problems.add(new Diagnostic(name.location(), "duplicate_key", "duplicate step-up requirement `" + name.value()
+            + "` in the " + where + "'s `step_up`"));
+        continue;
+      }
+      Located expr = expression(t.getValueNode(), "step-up requirement `" + name.value() + "`");
+      if (expr != null) requirements.add(new StepUpSpec(name, expr));
+    }
+    return requirements;
+  }
+
   private List<RouteSpec> routes(Node node) {
     if (!(node instanceof SequenceNode seq)) {
       problems.add(new Diagnostic(yaml.at(node), "wrong_type", "`routes` must be a list"));
@@ -370,21 +399,22 @@ final class RuleFileParser {
       Map<String, NodeTuple> r = yaml.mapping(m.get("risk").getValueNode(), "route `risk`", ROUTE_RISK_KEYS);
       if (r != null && r.containsKey("threshold")) routeThreshold = threshold(r.get("threshold").getValueNode());
     }
+    List<StepUpSpec> stepUp = m.containsKey("step_up") ? stepUp(m.get("step_up").getValueNode(), "route") : null;
     SourceLocation where = yaml.at(node);
-    if (effect == RouteSpec.Effect.DENY && (!permissions.isEmpty() || when != null || isPublic)) {
+    if (effect == RouteSpec.Effect.DENY && (!permissions.isEmpty() || when != null || isPublic || stepUp != null)) {
       problems.add(new Diagnostic(where, "deny_with_conditions",
-          "a route with `effect: deny` denies outright; remove `permission(s)`, `when` and `public`"));
+          "a route with `effect: deny` denies outright; remove `permission(s)`, `when`, `step_up` and `public`"));
     }
-    if (isPublic && (!permissions.isEmpty() || when != null || routeThreshold != null)) {
+    if (isPublic && (!permissions.isEmpty() || when != null || routeThreshold != null || stepUp != null)) {
       problems.add(new Diagnostic(where, "public_with_conditions",
-          "a `public` route checks no identity; remove `permission(s)`, `when` and `risk`"));
+          "a `public` route checks no identity; remove `permission(s)`, `when`, `risk` and `step_up`"));
     }
     if (!isPublic && effect == RouteSpec.Effect.ALLOW && permissions.isEmpty() && when == null) {
       problems.add(new Diagnostic(where, "missing_permission",
           "route needs `permission`, `permissions` or `when` (or `public: true` to skip identity)"));
     }
     if (id == null || path == null) return null;
-    return new RouteSpec(id, where, path, methods, permissions, when, effect, isPublic, routeThreshold);
+    return new RouteSpec(id, where, path, methods, permissions, when, effect, isPublic, routeThreshold, stepUp);
   }
 
   // ---- typed readers --------------------------------------------------------------------------

@@ -35,7 +35,7 @@ public final class SidecarServer {
    * known and one.
    */
   public static Future<Running> start(Vertx vertx, Verdict verdict, Options options) {
-    IdentityVerifiers identities = IdentityVerifiers.create(vertx);
+    IdentityVerifiers identities = IdentityVerifiers.create(vertx, verdict::nowEpochSeconds);
     Metrics metrics = new Metrics();
     int instances = options.port() == 0 ? 1 : options.instances();
     AtomicReference<SidecarVerticle> first = new AtomicReference<>();

@@ -13,7 +13,8 @@ public final class DecisionJson {
   /**
    * {@code allow}, {@code status}, {@code error} (when denied), {@code rule}, {@code user},
    * {@code required}, {@code risk}, {@code decision_id}; plus {@code reason}, {@code errors} and
-   * {@code policy_revision}, which explain the decision.
+   * {@code policy_revision}, which explain the decision, and {@code step_up}, the unmet step-up
+   * requirements, only when there are some.
    */
   public static JsonObject toJson(Decision d) {
     JsonObject json = new JsonObject()
@@ -30,6 +31,7 @@ public final class DecisionJson {
       json.put("risk", new JsonObject().put("score", risk.score()).put("threshold", risk.threshold())
           .put("signals", signals));
     }
+    if (!d.stepUp().isEmpty()) json.put("step_up", new JsonArray(d.stepUp()));
     if (d.reason() != null) json.put("reason", d.reason());
     if (!d.errors().isEmpty()) json.put("errors", new JsonArray(d.errors()));
     json.put("decision_id", d.decisionId());
@@ -37,10 +39,15 @@ public final class DecisionJson {
     return json;
   }
 
-  /** The body a gateway answers a denied request with: the public error phrase and the decision id. */
+  /**
+   * The body a gateway answers a denied request with: the public error phrase, the decision id, the
+   * rule, and the unmet step-up requirements when there are some, so that a client knows which
+   * login to ask for (MFA, a fresh one) before it retries.
+   */
   public static JsonObject errorBody(Decision d) {
     JsonObject body = new JsonObject().put("error", d.error()).put("decision_id", d.decisionId());
     if (d.rule() != null) body.put("rule", d.rule());
+    if (!d.stepUp().isEmpty()) body.put("step_up", new JsonArray(d.stepUp()));
     return body;
   }
 }

@@ -41,7 +41,7 @@ public final class PdpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    identities = IdentityVerifiers.create(vertx);
+    identities = IdentityVerifiers.create(vertx, verdict::nowEpochSeconds);
     consumer = vertx.eventBus().consumer(address, this::decide);
     return consumer.completion();
   }

@@ -171,6 +171,32 @@ class CliTest {
   }
 
   @Test
+  void eval_now_decidesAsOfThatTime_forTheTokenAndForExpressions() throws Exception {
+    Path rules = moltbotWithFileSecret();
+    // Valid for five minutes around 2001-09-09T01:46:40Z, so long expired by the wall clock.
+    java.time.Instant then = java.time.Instant.ofEpochSecond(1_000_000_000L);
+    String token = dev.verdict.testing.TestTokens.hs256(SECRET, new com.nimbusds.jwt.JWTClaimsSet.Builder()
+        .subject("alice").issuer(dev.verdict.testing.TestTokens.MOLTBOT_ISSUER)
+        .audience(dev.verdict.testing.TestTokens.MOLTBOT_AUDIENCE).issueTime(java.util.Date.from(then.minusSeconds(60)))
+        .expirationTime(java.util.Date.from(then.plusSeconds(300))).claim("permissions", List.of("bots:read")).build());
+    Path input = dir.resolve("input.json");
+    Files.writeString(input, "{\"input\": {\"method\": \"GET\", \"path\": \"/api/bots/b1\", \"ip\": \"10.0.0.1\","
+        + " \"headers\": {\"authorization\": \"Bearer " + token + "\", \"user-agent\": \"Mozilla/5.0\"}}}");
+
+    Run current = run("eval", "--rules", rules.toString(), "--input", input.toString());
+    assertEquals(0, current.exit, current.err);
+    assertTrue(current.out.contains("\"error\" : \"Invalid token\""), current.out);
+    for (String now : List.of("1000000000", "2001-09-09T01:46:40Z")) {
+      Run asOfThen = run("eval", "--rules", rules.toString(), "--input", input.toString(), "--now", now);
+      assertEquals(0, asOfThen.exit, asOfThen.err);
+      assertTrue(asOfThen.out.contains("\"allow\" : true"), asOfThen.out);
+    }
+    Run bad = run("eval", "--rules", rules.toString(), "--input", input.toString(), "--now", "yesterday");
+    assertEquals(2, bad.exit);
+    assertTrue(bad.err.contains("`yesterday` is not a time"), bad.err);
+  }
+
+  @Test
   void serve_withBrokenRules_refusesToStart() throws Exception {
     Path rules = dir.resolve("bad");
     Files.createDirectories(rules);

@@ -249,7 +249,7 @@ class FastExpressionProperties {
         Tuple.of(6, chain(depth)),
         Tuple.of(4, literal()),
         Tuple.of(2, Arbitraries.of("method", "path", "ip", "userAgent", "user.id", "headers['user-agent']",
-            "headers['x-n']", "params.botId", "params['n']")));
+            "headers['x-n']", "params.botId", "params['n']", "now", "now", "now - token.n")));
   }
 
   private Arbitrary<String> chain(int depth) {
@@ -262,7 +262,8 @@ class FastExpressionProperties {
         Tuple.of(2, name.map(n -> "['" + n + "']")),
         Tuple.of(1, Arbitraries.of("[0]", "[1]", "[5]")),
         Tuple.of(1, index));
-    Arbitrary<String> root = Arbitraries.of("token", "token", "token", "data", "data", "params", "headers", "user");
+    Arbitrary<String> root = Arbitraries.of("token", "token", "token", "data", "data", "params", "headers", "user",
+        "now");
     return Combinators.combine(root, step.list().ofMaxSize(4)).as((r, steps) -> r + String.join("", steps));
   }
 
@@ -321,11 +322,14 @@ class FastExpressionProperties {
     Arbitrary<String> ip = Arbitraries.of("10.1.2.3", "192.168.1.1", "8.8.8.8", "", "::1", "not-an-ip");
     Arbitrary<String> path = Arbitraries.of("/api/bots/b1", "/api/admin/x", "/health", "/api/bots/b1/export");
     Arbitrary<String> subject = Arbitraries.of("u1", "b1").injectNull(0.2);
-    return Combinators.combine(claims, data, params, headers, ip, path, subject).as((c, d, p, h, i, pa, sub) -> {
-      Request request = new Request("GET", pa, h, i);
-      Identity identity = Identity.verified(sub, Set.of("bots:read"), c);
-      return new ExpressionScope(request, pa, p, identity, d);
-    });
+    // Epoch seconds of today, of the far future (past an int), and small values that meet claims' numbers.
+    Arbitrary<Long> now = Arbitraries.of(1_767_268_800L, 4_102_444_800L, 0L, 5L, -1L);
+    return Combinators.combine(claims, data, params, headers, ip, path, subject, now)
+        .as((c, d, p, h, i, pa, sub, t) -> {
+          Request request = new Request("GET", pa, h, i);
+          Identity identity = Identity.verified(sub, Set.of("bots:read"), c);
+          return new ExpressionScope(request, pa, p, identity, d, t);
+        });
   }
 
   /** Each key present or absent; a present key may hold null. */

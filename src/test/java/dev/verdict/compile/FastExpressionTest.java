@@ -16,6 +16,7 @@ import dev.verdict.policy.CompiledRoute;
 import dev.verdict.policy.Expression;
 import dev.verdict.policy.ExpressionScope;
 import dev.verdict.policy.Signal;
+import dev.verdict.policy.StepUpRequirement;
 import dev.verdict.rules.Located;
 import dev.verdict.testing.RuleFiles;
 import java.io.Serializable;
@@ -52,6 +53,8 @@ class FastExpressionTest {
   }
 
   private static final SourceLocation HERE = new SourceLocation("test.yaml", 3, 7);
+  /** The decision time of {@link #SCOPE}: 2026-01-01T12:00:00Z. */
+  private static final long NOW = 1_767_268_800L;
 
   /** A token with every kind of claim value, and Moltbot-like data. */
   private static ExpressionScope scope(Map<String, Object> claims) {
@@ -61,7 +64,7 @@ class FastExpressionTest {
     data.put("limit", 3L);
     Request request = new Request("POST", "/api/bots/b1/messages", Map.of("user-agent", "curl/8.1"), "10.1.2.3");
     return new ExpressionScope(request, "/api/bots/b1/messages", Map.of("botId", "b1", "n", "5"),
-        Identity.verified("u1", Set.of("chat:send"), claims), PolicyCompiler.prepareData(data));
+        Identity.verified("u1", Set.of("chat:send"), claims), PolicyCompiler.prepareData(data), NOW);
   }
 
   private static Map<String, Object> claims() {
@@ -75,6 +78,8 @@ class FastExpressionTest {
     c.put("f", false);
     c.put("nul", null);
     c.put("m", Map.of("a", 1));
+    c.put("auth_time", (int) (NOW - 600)); // as a JSON parser gives an epoch-seconds claim: an Integer
+    c.put("amr", List.of("pwd", "mfa"));
     return Collections.unmodifiableMap(c);
   }
 
@@ -95,13 +100,41 @@ class FastExpressionTest {
   // ---- what takes the fast path -----------------------------------------------------------------
 
   @Test
+  void everyVariableExpressionsMaySee_isReadByTheFastPath() {
+    // The validator lets through exactly ExpressionScope.VARIABLES; a name the fast path did not know
+    // would silently leave every expression using it to MVEL.
+    for (String variable : ExpressionScope.VARIABLES) {
+      assertNotNull(FastNodes.Variable.named(variable), variable);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"now - token.auth_time <= 900", "now - token.auth_time <= 300", "now - token.auth_time",
+      "now", "now > token.auth_time", "token.auth_time + 900 >= now", "now - token.l", "inList('mfa', token.amr)"})
+  void stepUpShapes_takeTheFastPathAndAgreeWithMvel(String expression) {
+    Expression e = compile(expression);
+    assertInstanceOf(FastExpression.class, e, expression);
+    assertEquals(mvelFresh(expression, SCOPE), e.evaluate(SCOPE), expression);
+  }
+
+  @Test
+  void now_isTheDecisionTimeInEpochSeconds() {
+    assertEquals(NOW, compile("now").evaluate(SCOPE));
+    assertEquals(Boolean.TRUE, compile("now - token.auth_time <= 900").evaluate(SCOPE));
+    assertEquals(Boolean.FALSE, compile("now - token.auth_time <= 300").evaluate(SCOPE));
+  }
+
+  @Test
   void everyMoltbotExpression_takesTheFastPath() throws Exception {
     CompiledPackage pkg = PolicyCompiler.create(RuleFiles.STRONG_SECRETS).compileDirectory(RuleFiles.MOLTBOT_RULES)
         .packageNamed("moltbot.http");
     List<Expression> expressions = new ArrayList<>();
     for (Signal s : pkg.signals()) expressions.add(s.expression());
-    for (CompiledRoute r : pkg.routeList()) if (r.when() != null) expressions.add(r.when());
-    assertEquals(5, expressions.size(), expressions::toString);
+    for (CompiledRoute r : pkg.routeList()) {
+      if (r.when() != null) expressions.add(r.when());
+      for (StepUpRequirement requirement : r.stepUp()) expressions.add(requirement.expression());
+    }
+    assertEquals(7, expressions.size(), expressions::toString);
     for (Expression e : expressions) {
       assertInstanceOf(FastExpression.class, e, e.source());
       assertEquals(mvelFresh(e.source(), SCOPE), e.evaluate(SCOPE), e.source());

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class MvelExpressionTest {
 
   private static ExpressionScope scope(Map<String, Object> claims) {
-    return new ExpressionScope(Request.of("GET", "/x"), "/x", Map.of(), Identity.verified("u", Set.of(), claims), Map.of());
+    return new ExpressionScope(Request.of("GET", "/x"), "/x", Map.of(), Identity.verified("u", Set.of(), claims), Map.of(), 0L);
   }
 
   @Test

@@ -156,7 +156,7 @@ class RouteMatcherProperties {
     List<CompiledRoute> routes = new ArrayList<>();
     for (int i = 0; i < definitions.size(); i++) {
       RouteDef d = definitions.get(i);
-      routes.add(new CompiledRoute("r" + i, parse(d.pattern()), d.methods(), List.of(), null, false, false, 80));
+      routes.add(new CompiledRoute("r" + i, parse(d.pattern()), d.methods(), List.of(), null, false, false, 80, List.of()));
     }
     return routes;
   }

@@ -45,7 +45,7 @@ class RouteMatcherTest {
     PathPattern pattern = PathPatterns.parse(new Located(parts[1], SourceLocation.of("test")), problems);
     assertEquals(List.of(), problems);
     return new CompiledRoute(parts[0], pattern, Set.of(Arrays.copyOfRange(parts, 2, parts.length)), List.of(), null,
-        false, false, 80);
+        false, false, 80, List.of());
   }
 
   static RouteMatcher build(Function<List<CompiledRoute>, RouteMatcher> kind, String... definitions) {

@@ -13,8 +13,10 @@ import dev.verdict.Identity;
 import dev.verdict.PolicyLoadException;
 import dev.verdict.Request;
 import dev.verdict.policy.CompiledPolicy;
+import dev.verdict.testing.MutableClock;
 import dev.verdict.testing.RuleFiles;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,22 @@ class VerdictTest {
     assertEquals("read-bots", first.rule());
     assertEquals(verdict.policy().revision(), first.policyRevision());
     assertNotEquals(first.decisionId(), second.decisionId());
+  }
+
+  @Test
+  void now_inExpressions_isTheInjectedClockInEpochSeconds_readAtEachDecision() throws Exception {
+    write(dir, "shop.yaml", POLICY.formatted("orders:read") + "    when: \"now >= 1767268800\"   # from the launch on\n");
+    MutableClock clock = MutableClock.atEpochSecond(1_767_268_799L);
+    Verdict verdict = Verdict.fromDirectory(dir, RuleFiles.STRONG_SECRETS, clock);
+    Identity reader = Identity.verified("u1", Set.of("orders:read"), Map.of());
+    Request request = Request.of("GET", "/orders/1");
+
+    assertEquals(1_767_268_799L, verdict.nowEpochSeconds());
+    Decision before = verdict.decide("shop.http", request, reader);
+    assertEquals("`when` is false", before.reason(), before::toString);
+    clock.advance(Duration.ofSeconds(1));
+    assertTrue(verdict.decide("shop.http", request, reader).allow());
+    assertSame(clock, verdict.clock());
   }
 
   @Test

@@ -60,7 +60,7 @@ class EvaluatorFailClosedTest {
 
   private static Decision decide(CompiledPackage pkg) {
     return Evaluator.decide(pkg, new Request("GET", "/things/t1", Map.of("user-agent", "test"), "10.0.0.1"), READER,
-        "d-1", "rev");
+        0L, "d-1", "rev");
   }
 
   private static void assertFailedClosed(Decision d, String errorStart) {

@@ -35,6 +35,9 @@ class EvaluatorTest {
   private static final Set<String> ALL_PERMISSIONS = Set.of("bots:read", "bots:write", "conversations:read",
       "conversations:export", "chat:send", "profile:read", "admin");
 
+  /** The decision time: 2026-01-01T12:00:00Z. */
+  private static final long NOW = 1_767_268_800L;
+
   private static CompiledPolicy policy;
   private static CompiledPackage moltbot;
 
@@ -54,12 +57,14 @@ class EvaluatorTest {
     return request(method, path, OFFICE_IP, BROWSER);
   }
 
+  /** A user who logged in with MFA a minute ago, so the admin route's step-up requirements hold. */
   private static Identity user(String... permissions) {
-    return Identity.verified("u1", Set.of(permissions), Map.of("sub", "u1", "bots", List.of("b1", "b2")));
+    return Identity.verified("u1", Set.of(permissions), Map.of("sub", "u1", "bots", List.of("b1", "b2"),
+        "amr", List.of("pwd", "mfa"), "auth_time", (int) (NOW - 60)));
   }
 
   private static Decision decide(Request request, Identity identity) {
-    return Evaluator.decide(moltbot, request, identity, "d-1", policy.revision());
+    return Evaluator.decide(moltbot, request, identity, NOW, "d-1", policy.revision());
   }
 
   private static void assertDenied(Decision d, Outcome outcome, String rule) {
@@ -91,7 +96,7 @@ class EvaluatorTest {
     @Test
     void decision_carriesRuleUserRequiredDecisionIdAndRevision() {
       Decision d = Evaluator.decide(moltbot, fromOffice("GET", "/api/bots/b1/conversations/export"),
-          user("conversations:read", "conversations:export"), "decision-42", policy.revision());
+          user("conversations:read", "conversations:export"), NOW, "decision-42", policy.revision());
       assertTrue(d.allow(), d::toString);
       assertEquals("export-conversations", d.rule());
       assertEquals("u1", d.user());
@@ -242,6 +247,67 @@ class EvaluatorTest {
       Decision d = decide(request("GET", "/api/admin/users", OUTSIDE_IP, userAgent), user("admin"));
       assertDenied(d, Outcome.STEP_UP, "admin");
       assertEquals(30, d.risk().signals().get("scripted_client"));
+    }
+  }
+
+  @Nested
+  class AdminStepUp {
+
+    private Identity admin(Map<String, Object> loginClaims) {
+      Map<String, Object> claims = new LinkedHashMap<>(Map.of("sub", "root"));
+      claims.putAll(loginClaims);
+      return Identity.verified("root", Set.of("admin"), claims);
+    }
+
+    @Test
+    void adminWhoLoggedInWithMfa_fifteenMinutesAgo_isAllowed() {
+      Decision d = decide(fromOffice("GET", "/api/admin/users"),
+          admin(Map.of("amr", List.of("pwd", "mfa"), "auth_time", (int) (NOW - 900))));
+      assertTrue(d.allow(), d::toString);
+      assertEquals(List.of(), d.stepUp());
+    }
+
+    @Test
+    void adminWhoseMfaLoginIsOlderThanFifteenMinutes_mustStepUp_namingRecentLogin() {
+      Decision d = decide(fromOffice("GET", "/api/admin/users"),
+          admin(Map.of("amr", List.of("pwd", "mfa"), "auth_time", (int) (NOW - 901))));
+      assertDenied(d, Outcome.STEP_UP, "admin");
+      assertEquals(List.of("recent_login"), d.stepUp());
+      assertEquals(List.of(), d.errors());
+    }
+
+    @Test
+    void adminWithoutLoginClaims_mustStepUp_namingBoth_inRuleFileOrder() {
+      Decision d = decide(fromOffice("GET", "/api/admin/users"), admin(Map.of()));
+      assertDenied(d, Outcome.STEP_UP, "admin");
+      assertEquals(List.of("mfa", "recent_login"), d.stepUp());
+      assertEquals("step-up requirement not met (`mfa`: no `amr` claim; `recent_login`: no `auth_time` claim)",
+          d.reason());
+    }
+
+    @Test
+    void amrThatIsNotAList_deniesAsAnExpressionError_notAsAStepUp() {
+      // `inList` refuses a string: `'nomfa' contains 'mfa'` would be true, so a string never passes.
+      Decision d = decide(fromOffice("GET", "/api/admin/users"),
+          admin(Map.of("amr", "nomfa", "auth_time", (int) (NOW - 60))));
+      assertDenied(d, Outcome.FORBIDDEN, "admin");
+      assertEquals("expression error", d.reason());
+      assertTrue(d.errors().get(0).startsWith("step-up requirement `mfa` failed: "), d.errors()::toString);
+    }
+
+    @Test
+    void nonAdmin_isToldInsufficientPermissions_neverAskedToStepUp() {
+      Decision d = decide(fromOffice("GET", "/api/admin/users"), Identity.verified("u1", Set.of("bots:read"),
+          Map.of("sub", "u1")));
+      assertDenied(d, Outcome.FORBIDDEN, "admin");
+      assertEquals(List.of(), d.stepUp());
+    }
+
+    @Test
+    void otherRoutes_haveNoStepUpRequirements() {
+      Decision d = decide(fromOffice("GET", "/api/bots/b1"), Identity.verified("u1", Set.of("bots:read"),
+          Map.of("sub", "u1")));
+      assertTrue(d.allow(), d::toString);
     }
   }
 

@@ -77,7 +77,7 @@ class PathBypassTest {
       """)
   void bypassAttempt_isNeverAllowed(String path, String advisoryClass, Outcome expected) {
     Decision d = Evaluator.decide(moltbot, new Request("GET", path, Map.of("user-agent", "Mozilla/5.0"), "10.0.0.1"),
-        READER, "test", "rev");
+        READER, 0L, "test", "rev");
     assertFalse(d.allow(), () -> advisoryClass + " allowed " + path + ": " + d);
     assertEquals(expected, d.outcome(), () -> advisoryClass + ": " + d);
   }
@@ -91,7 +91,7 @@ class PathBypassTest {
       """)
   void unusualButUnambiguousPaths_areDecidedNormally(String path, String why) {
     Decision d = Evaluator.decide(moltbot, new Request("GET", path, Map.of("user-agent", "Mozilla/5.0"), "10.0.0.1"),
-        READER, "test", "rev");
+        READER, 0L, "test", "rev");
     assertEquals(Outcome.ALLOW, d.outcome(), () -> why + ": " + d);
     assertEquals("read-bots", d.rule());
   }
@@ -99,7 +99,7 @@ class PathBypassTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({"/api/bots/%C3, lone lead byte", "/api/bots/%A9, lone continuation byte", "/api/bots/%FF%FE, never valid in UTF-8"})
   void malformedUtf8_isABadRequest(String path, String why) {
-    Decision d = Evaluator.decide(moltbot, Request.of("GET", path), READER, "test", "rev");
+    Decision d = Evaluator.decide(moltbot, Request.of("GET", path), READER, 0L, "test", "rev");
     assertEquals(Outcome.BAD_REQUEST, d.outcome(), why);
   }
 

@@ -171,4 +171,81 @@ class PolicyTestRunnerTest {
     List<String> codes = e.diagnostics().stream().map(d -> d.location().line() + ":" + d.code()).toList();
     assertEquals(List.of("3:missing_key", "7:empty_value", "10:empty_value", "10:unknown_key"), codes); // sorted by line, then column
   }
+
+  private static final String REFUNDS_NEED_A_RECENT_LOGIN = ES256_SHOP.replace("""
+          permission: refunds:create
+      """, """
+          permission: refunds:create
+          step_up:
+            recent_login: "now - token.auth_time <= 300"
+            launched: "now >= 1767268800"
+      """);
+
+  @Test
+  void caseTimes_andTimeClaims_makeTimeDependentRulesDeterministic(Vertx vertx) throws Exception {
+    PolicyTestReport report = run(vertx, REFUNDS_NEED_A_RECENT_LOGIN, """
+        defaults:
+          method: POST
+          path: /refunds
+          now: 2026-01-01T12:00:00Z
+        cases:
+          - name: a login 5 minutes ago is recent
+            request: {token: {sub: ann, permissions: [refunds:create]}, time_claims: {auth_time: -5m}}
+            expect: {allow: true, step_up: []}
+          - name: a login 5 minutes and a second ago is not
+            request: {token: {sub: ann, permissions: [refunds:create]}, time_claims: {auth_time: -301s}}
+            expect: {error: Step-up authentication required, step_up: [recent_login]}
+          - name: before the launch, in epoch seconds, neither holds
+            request:
+              now: 1767268799
+              token: {sub: ann, permissions: [refunds:create]}
+              time_claims: {auth_time: -1h}
+            expect: {step_up: [launched, recent_login]}
+          - name: the token is verified at the case's time, so its own exp is measured from it
+            request: {token: {sub: ann, permissions: [refunds:create]}, time_claims: {auth_time: 0, exp: -1m}}
+            expect: {status: 401, error: Invalid token}
+        """);
+    assertEquals("4 passed, 0 failed", report.summary(), () -> report.results().toString());
+  }
+
+  @Test
+  void aWrongStepUpExpectation_failsWithADiff(Vertx vertx) throws Exception {
+    PolicyTestReport report = run(vertx, REFUNDS_NEED_A_RECENT_LOGIN, """
+        cases:
+          - name: expects the wrong requirement
+            request:
+              method: POST
+              path: /refunds
+              now: 2026-01-01T12:00:00Z
+              token: {sub: ann, permissions: [refunds:create]}
+              time_claims: {auth_time: -1h}
+            expect: {step_up: [launched]}
+        """);
+    assertEquals(List.of("step_up: expected `[launched]`, got `[recent_login]`"), report.results().get(0).mismatches());
+  }
+
+  @Test
+  void timeProblems_areReportedWithPositions() throws Exception {
+    RuleFiles.write(dir, "bad.test.yaml", """
+        defaults: {method: GET, path: /x}
+        cases:
+          - name: a date that is no time
+            request: {now: next tuesday}
+            expect: {allow: true}
+          - name: an offset without a sign
+            request: {token: {sub: a}, time_claims: {auth_time: 20m}}
+            expect: {allow: true}
+          - name: a claim set twice
+            request: {token: {sub: a, auth_time: 5}, time_claims: {auth_time: -1m}}
+            expect: {allow: true}
+          - name: time claims without a token
+            request: {time_claims: {auth_time: -1m}}
+            expect: {step_up: mfa}
+        """);
+    PolicyLoadException e = assertThrows(PolicyLoadException.class, () -> PolicyTestReader.read(dir));
+    List<String> codes = e.diagnostics().stream().map(d -> d.location().line() + ":" + d.location().column() + ":"
+        + d.code()).toList();
+    assertEquals(List.of("4:20:invalid_time", "7:57:invalid_duration", "10:60:conflicting_keys", "13:15:missing_key",
+        "14:23:wrong_type"), codes);
+  }
 }

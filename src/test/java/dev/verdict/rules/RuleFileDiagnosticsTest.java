@@ -311,7 +311,7 @@ class RuleFileDiagnosticsTest {
             permission: admin
         """);
     assertEquals(List.of(file() + ":9:5: error[deny_with_conditions]: a route with `effect: deny` denies outright;"
-        + " remove `permission(s)`, `when` and `public`"), rendered(problems));
+        + " remove `permission(s)`, `when`, `step_up` and `public`"), rendered(problems));
   }
 
   @Test
@@ -343,7 +343,7 @@ class RuleFileDiagnosticsTest {
         file() + ":5:5: error[unknown_key]: unknown key `mehtods`; did you mean `methods`?",
         file() + ":7:9: error[duplicate_route_id]: duplicate route id `read-orders`; first defined at " + file() + ":3:9",
         file() + ":10:5: error[deny_with_conditions]: a route with `effect: deny` denies outright;"
-            + " remove `permission(s)`, `when` and `public`",
+            + " remove `permission(s)`, `when`, `step_up` and `public`",
         file() + ":15:15: error[forbidden_algorithm]: algorithm `none` can never be allowed",
         file() + ":18:14: error[invalid_threshold]: `threshold` must be a whole number from 0 to 100");
     assertEquals(expected, rendered(e.diagnostics()));
@@ -433,6 +433,65 @@ class RuleFileDiagnosticsTest {
         ""));
     assertEquals(List.of(RuleFiles.display(file) + ":3:11: error[empty_list]: `tokens` is empty, so no token could ever"
         + " be found; leave it out for `[cookie:access_token, bearer]`"), RuleFiles.rendered(diagnostics(dir)));
+  }
+
+  @Test
+  void stepUpMistakesInTheFile_areEachReported_atTheirPlace() throws Exception {
+    List<Diagnostic> problems = problemsOf(HEADER.replace("routes:\n", """
+        step_up:
+          mfa: "inList('mfa', token.amr)"
+          mfa: "true"
+        routes:
+        """) + """
+          - id: admin
+            path: /admin/**
+            permission: admin
+            step_up:
+              recent-login: "now - token.auth_time <= 900"
+              loa: 3
+            stepup: {}
+        """);
+    assertEquals(List.of(
+        file() + ":7:3: error[duplicate_key]: duplicate step-up requirement `mfa` in the package's `step_up`",
+        file() + ":13:7: error[invalid_requirement_name]: step-up requirement name `recent-login` must be an identifier"
+            + " (letters, digits, `_`): clients read it from the decision's `step_up`",
+        file() + ":14:12: error[wrong_type]: step-up requirement `loa` must be an expression in a string",
+        file() + ":15:5: error[unknown_key]: unknown key `stepup`; did you mean `step_up`?"), rendered(problems));
+  }
+
+  @Test
+  void stepUpExpressions_areCheckedByTheSandbox_andMustGiveTrueOrFalse() throws Exception {
+    List<Diagnostic> problems = problemsOf(HEADER.replace("routes:\n", """
+        step_up:
+          fresh: "now - token.iat"
+        routes:
+        """) + """
+          - id: admin
+            path: /admin/**
+            permission: admin
+            step_up:
+              shell: "Runtime.getRuntime() != null"
+        """);
+    assertEquals(List.of(
+        file() + ":6:10: error[expression_type]: step-up requirement `fresh`: gives a number, but must give true or"
+            + " false",
+        file() + ":12:14: error[expression_not_allowed]: step-up requirement `shell` of route `admin`: unknown variable"
+            + " `Runtime`; expressions can see `data`, `headers`, `ip`, `method`, `now`, `params`, `path`, `token`,"
+            + " `user`, `userAgent`",
+        file() + ":12:14: error[expression_not_allowed]: step-up requirement `shell` of route `admin`: method call"
+            + " `.getRuntime(...)` is not allowed; use a function such as `lower(x)`"), rendered(problems));
+  }
+
+  @Test
+  void stepUpAsAListOfNames_isWrongType_atTheList() throws Exception {
+    List<Diagnostic> problems = problemsOf(HEADER + """
+          - id: admin
+            path: /admin/**
+            permission: admin
+            step_up: [mfa]
+        """);
+    assertEquals(List.of(file() + ":9:14: error[wrong_type]: `step_up` must be a mapping of requirement name to"
+        + " expression, e.g. `mfa: \"inList('mfa', token.amr)\"`"), rendered(problems));
   }
 
   @Nested

@@ -336,7 +336,28 @@ class RuleFileSchemaTest {
                 path: /health
                 public: "true"
             """), "type@$.routes[0].public", "wrong_type"),
-        Arguments.of("data that is a list", file(IDENTITY + "data: [1, 2]\n", READ_ORDERS), "type@$.data", "wrong_type"));
+        Arguments.of("data that is a list", file(IDENTITY + "data: [1, 2]\n", READ_ORDERS), "type@$.data", "wrong_type"),
+        Arguments.of("step_up as a list of names", route(READ_ORDERS + "    step_up: [mfa]\n"),
+            "type@$.routes[0].step_up", "wrong_type"),
+        Arguments.of("step-up requirement name that is not an identifier",
+            route(READ_ORDERS + "    step_up: {recent-login: \"now - token.auth_time <= 900\"}\n"),
+            "propertyNames@$.routes[0].step_up", "invalid_requirement_name"),
+        Arguments.of("step-up requirement that is not a string", route(READ_ORDERS + "    step_up: {mfa: true}\n"),
+            "type@$.routes[0].step_up.mfa", "wrong_type"),
+        Arguments.of("blank package step-up requirement", file(IDENTITY + "step_up: {mfa: \" \"}\n", READ_ORDERS),
+            "pattern@$.step_up.mfa", "empty_value"),
+        Arguments.of("public route with step_up", route("""
+              - id: health
+                path: /health
+                public: true
+                step_up: {mfa: "inList('mfa', token.amr)"}
+            """), "false@$.routes[0].step_up", "public_with_conditions"),
+        Arguments.of("deny route with step_up", route("""
+              - id: no-legacy
+                path: /v0/**
+                effect: deny
+                step_up: {mfa: "inList('mfa', token.amr)"}
+            """), "false@$.routes[0].step_up", "deny_with_conditions"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -432,7 +453,23 @@ class RuleFileSchemaTest {
             identity:
               algorithms: [HS512]
               secret: file:secret.txt
-            """, READ_ORDERS)));
+            """, READ_ORDERS)),
+        Arguments.of("step-up requirements on a route, a package default, and a route opting out", file(IDENTITY + """
+            step_up:
+              mfa: "inList('mfa', token.amr)"
+            """, READ_ORDERS + """
+              - id: admin
+                path: /admin/**
+                permission: admin
+                step_up:
+                  mfa: "inList('mfa', token.amr)"
+                  recent_login: "now - token.auth_time <= 900"
+                  strong_acr: "token['acr'] == 'urn:example:loa:3'"
+              - id: status
+                path: /status
+                permission: status:read
+                step_up: {}
+            """)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -458,7 +495,14 @@ class RuleFileSchemaTest {
             + ok.replace("path: /health}", "path: /h, raw_token: x}"), "false@$.cases[0].request.raw_token"),
         Arguments.of("status as text", ok.replace("{allow: true}", "{status: forbidden}"), "type@$.cases[0].expect.status"),
         Arguments.of("no cases", "package: shop.http\n", "required:cases@$"),
-        Arguments.of("case without a name", ok.replace("name: health", "nam: health"), "required:name@$.cases[0]"));
+        Arguments.of("case without a name", ok.replace("name: health", "nam: health"), "required:name@$.cases[0]"),
+        Arguments.of("now as a date without a time", ok.replace("path: /health}", "path: /health, now: 'next tuesday'}"),
+            "pattern@$.cases[0].request.now"),
+        Arguments.of("unsigned time claim offset",
+            ok.replace("path: /health}", "path: /health, token: {sub: a}, time_claims: {auth_time: 20m}}"),
+            "pattern@$.cases[0].request.time_claims.auth_time"),
+        Arguments.of("step_up expectation as a string", ok.replace("{allow: true}", "{step_up: mfa}"),
+            "type@$.cases[0].expect.step_up"));
   }
 
   @ParameterizedTest(name = "{0}")

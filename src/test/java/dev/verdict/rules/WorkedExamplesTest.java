@@ -40,7 +40,7 @@ class WorkedExamplesTest {
     for (String line : doc.substring(start).lines().toList()) {
       Matcher m = ROW.matcher(line);
       if (!m.find()) continue;
-      Decision d = Evaluator.decide(pkg, Request.of(m.group(1), m.group(2)), everything, "doc", "rev");
+      Decision d = Evaluator.decide(pkg, Request.of(m.group(1), m.group(2)), everything, 0L, "doc", "rev");
       assertEquals(m.group(3), d.rule(), line);
       checked.add(m.group(2));
     }

@@ -175,8 +175,10 @@ class SidecarTest {
   }
 
   @Test
-  void adminFromBrowserInsideNetwork_isAllowed() {
-    JsonObject result = decide(input("GET", "/api/admin/users", TRUSTED_IP, bearer(token("root", "admin"))));
+  void adminFromBrowserInsideNetwork_withAFreshMfaLogin_isAllowed() {
+    String mfaLogin = hs256(MOLTBOT_SECRET, moltbotClaims("root", "admin").claim("amr", List.of("pwd", "mfa"))
+        .claim("auth_time", Instant.now().getEpochSecond()).build());
+    JsonObject result = decide(input("GET", "/api/admin/users", TRUSTED_IP, bearer(mfaLogin)));
     assertTrue(result.getBoolean("allow"), result.encode());
     assertEquals("admin", result.getString("rule"));
   }

@@ -46,6 +46,20 @@ public final class TestTokens {
         .claim("permissions", List.of(permissions));
   }
 
+  /**
+   * Claims valid for the Moltbot policy at {@code now} (not the wall clock): for a PDP with an
+   * injected clock. {@code iat} is a minute before, {@code exp} five minutes after.
+   */
+  public static JWTClaimsSet.Builder moltbotClaimsAt(Instant now, String subject, String... permissions) {
+    return new JWTClaimsSet.Builder()
+        .subject(subject)
+        .issuer(MOLTBOT_ISSUER)
+        .audience(MOLTBOT_AUDIENCE)
+        .issueTime(Date.from(now.minusSeconds(60)))
+        .expirationTime(Date.from(now.plus(Duration.ofMinutes(5))))
+        .claim("permissions", List.of(permissions));
+  }
+
   public static String hs256(String secret, JWTClaimsSet claims) {
     return hmac(JWSAlgorithm.HS256, secret, claims);
   }

@@ -117,7 +117,7 @@ class VertxRouterDifferentialProperties {
   void routeThePdpPicks_isTheRouteVertxWebDispatchesTo(@ForAll("routeSets") List<RouteDef> defs,
                                                      @ForAll("paths") String path, @ForAll("methods") HttpMethod method) {
     List<CompiledRoute> routes = defs.stream().map(d -> new CompiledRoute(d.id, parse(d.pattern), d.methods, List.of("p"),
-        null, false, false, 80)).toList();
+        null, false, false, 80, List.of())).toList();
     RouteMatcher pdp = RouteMatchers.indexed(routes);
     NormalizedPath normalized = NormalizedPath.of(path);
     if (normalized == null) return; // refused with 400 before any route is chosen

@@ -51,6 +51,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class DecisionBenchmark {
 
+  /** A fixed decision time (epoch seconds): the benchmark measures deciding, not reading a clock. */
+  private static final long NOW = 1_767_268_800L;
+
   static final int REQUESTS = 64;
   static final int MASK = REQUESTS - 1;
 
@@ -82,7 +85,7 @@ public class DecisionBenchmark {
     expect(health, Outcome.ALLOW, "health");
     Map<Outcome, Integer> outcomes = new EnumMap<>(Outcome.class);
     for (Request r : requests) {
-      Decision d = Evaluator.decide(pkg, r, identity, "bench-id", revision);
+      Decision d = Evaluator.decide(pkg, r, identity, NOW, "bench-id", revision);
       if (!d.errors().isEmpty()) throw new IllegalStateException(r + " -> " + d);
       outcomes.merge(d.outcome(), 1, Integer::sum);
     }
@@ -90,7 +93,7 @@ public class DecisionBenchmark {
   }
 
   private void expect(Request r, Outcome outcome, String rule) {
-    Decision d = Evaluator.decide(pkg, r, identity, "bench-id", revision);
+    Decision d = Evaluator.decide(pkg, r, identity, NOW, "bench-id", revision);
     if (d.outcome() != outcome || !rule.equals(d.rule())) {
       throw new IllegalStateException(r.method() + " " + r.path() + " decided " + d + ", expected " + outcome);
     }
@@ -98,16 +101,16 @@ public class DecisionBenchmark {
 
   @Benchmark
   public Decision mixedDecision(Cursor cursor) {
-    return Evaluator.decide(pkg, requests[cursor.next++ & MASK], identity, "bench-id", revision);
+    return Evaluator.decide(pkg, requests[cursor.next++ & MASK], identity, NOW, "bench-id", revision);
   }
 
   @Benchmark
   public Decision allowedReadDecision() {
-    return Evaluator.decide(pkg, allowedRead, identity, "bench-id", revision);
+    return Evaluator.decide(pkg, allowedRead, identity, NOW, "bench-id", revision);
   }
 
   @Benchmark
   public Decision publicHealthDecision() {
-    return Evaluator.decide(pkg, health, identity, "bench-id", revision);
+    return Evaluator.decide(pkg, health, identity, NOW, "bench-id", revision);
   }
 }

@@ -50,6 +50,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class RiskSignalsBenchmark {
 
+  /** A fixed decision time (epoch seconds): the benchmark measures deciding, not reading a clock. */
+  private static final long NOW = 1_767_268_800L;
+
   static Request hotRequest() {
     return Moltbot.allowedRead();
   }
@@ -57,7 +60,7 @@ public class RiskSignalsBenchmark {
   static ExpressionScope scopeFor(CompiledPackage pkg, Request request, Identity identity) {
     NormalizedPath path = NormalizedPath.of(request.path());
     RouteMatch match = pkg.routes().match(request.method(), path.segments());
-    return new ExpressionScope(request, path.path(), match.params(), identity, pkg.data());
+    return new ExpressionScope(request, path.path(), match.params(), identity, pkg.data(), NOW);
   }
 
   /** The Moltbot signals and the hot request's scope. */
