@@ -76,6 +76,26 @@ class RouteMatcherProperties {
     }
   }
 
+  /**
+   * Large route sets, so that the trie's edge table holds many entries that share slots and
+   * probe past each other; the alphabet mixes lengths and strings with equal hash codes.
+   */
+  @Property(tries = 200)
+  void trieAndReference_agreeOnLargeRouteSets(@ForAll("largeRouteSets") List<RouteDef> definitions,
+      @ForAll("methods") String method, @ForAll("wideAlphabetPaths") List<List<String>> paths) {
+    List<CompiledRoute> routes = compile(definitions);
+    RouteMatcher trie = RouteMatchers.indexed(routes);
+    RouteMatcher reference = RouteMatchers.reference(routes);
+    for (List<String> path : paths) {
+      String[] segments = path.toArray(String[]::new);
+      RouteMatch a = trie.match(method, segments);
+      RouteMatch b = reference.match(method, segments);
+      String where = method + " /" + String.join("/", path);
+      assertEquals(b == null ? null : b.route().id(), a == null ? null : a.route().id(), where);
+      if (a != null) assertEquals(b.params(), a.params(), where);
+    }
+  }
+
   /** The reference is only a reference if it is right: it finds a route exactly when one applies. */
   @Property(tries = 1000)
   void reference_findsARouteExactlyWhenSomeRouteAllowsTheMethodAndMatchesThePath(
@@ -108,6 +128,27 @@ class RouteMatcherProperties {
     Arbitrary<RouteDef> route = Combinators.combine(body, trailingDoubleStar, methods)
         .as((segments, rest, ms) -> new RouteDef(pattern(segments, rest), ms));
     return route.list().ofMinSize(1).ofMaxSize(8).map(RouteMatcherProperties::withoutConflicts);
+  }
+
+  // "Aa"/"BB" and "AaAa"/"BBBB"/"AaBB" collide in String.hashCode; the rest vary the length.
+  private static final List<String> WIDE_ALPHABET = List.of("Aa", "BB", "AaAa", "BBBB", "AaBB", "x", "xy", "xyz",
+      "s1", "s2", "s3", "s10", "s11", "res12345", "res12346", "a-very-long-segment-name");
+
+  @Provide
+  Arbitrary<List<RouteDef>> largeRouteSets() {
+    Arbitrary<String> segment = Arbitraries.oneOf(Arbitraries.of(WIDE_ALPHABET), Arbitraries.of("{p}", "*"));
+    Arbitrary<List<String>> body = segment.list().ofMaxSize(4);
+    Arbitrary<Boolean> trailingDoubleStar = Arbitraries.of(true, false);
+    Arbitrary<Set<String>> methods = Arbitraries.of("GET", "POST", "PUT").set().ofMaxSize(2);
+    Arbitrary<RouteDef> route = Combinators.combine(body, trailingDoubleStar, methods)
+        .as((segments, rest, ms) -> new RouteDef(pattern(segments, rest), ms));
+    return route.list().ofMinSize(50).ofMaxSize(400).map(RouteMatcherProperties::withoutConflicts);
+  }
+
+  @Provide
+  Arbitrary<List<List<String>>> wideAlphabetPaths() {
+    Arbitrary<String> segment = Arbitraries.oneOf(Arbitraries.of(WIDE_ALPHABET), Arbitraries.of("BBAa", "s", "res1234"));
+    return segment.list().ofMaxSize(5).list().ofSize(50);
   }
 
   @Provide

@@ -172,6 +172,56 @@ class RouteMatcherTest {
     assertEquals(2, m.size());
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("matchers")
+  void literalsWithEqualHashCodes_areToldApart(String name, Function<List<CompiledRoute>, RouteMatcher> kind) {
+    // "Aa" and "BB" have the same String.hashCode, and so do "AaAa", "AaBB", "BBAa" and "BBBB".
+    assertEquals("Aa".hashCode(), "BB".hashCode());
+    RouteMatcher m = build(kind, "aa /Aa", "bb /BB", "aabb /x/AaBB", "bbaa /x/BBAa", "nested /BB/Aa");
+    assertEquals("aa", idOf(m, "GET", "/Aa"));
+    assertEquals("bb", idOf(m, "GET", "/BB"));
+    assertEquals("aabb", idOf(m, "GET", "/x/AaBB"));
+    assertEquals("bbaa", idOf(m, "GET", "/x/BBAa"));
+    assertEquals("nested", idOf(m, "GET", "/BB/Aa"));
+    assertNull(idOf(m, "GET", "/x/AaAa"));
+    assertNull(idOf(m, "GET", "/Aa/BB"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("matchers")
+  void literalsSharingAPrefix_matchOnlyWhole(String name, Function<List<CompiledRoute>, RouteMatcher> kind) {
+    RouteMatcher m = build(kind, "ab /ab", "abc /abc", "abcd /abcd", "a /a");
+    for (String id : List.of("a", "ab", "abc", "abcd")) assertEquals(id, idOf(m, "GET", "/" + id));
+    assertNull(idOf(m, "GET", "/abd"));
+    assertNull(idOf(m, "GET", "/abce"));
+    assertNull(idOf(m, "GET", "/abcde"));
+    assertNull(idOf(m, "GET", "/b"));
+    assertNull(idOf(m, "GET", "/\u0161b"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("matchers")
+  void moreDistinctMethodsThanABitmaskHolds_areStillFilteredExactly(String name,
+      Function<List<CompiledRoute>, RouteMatcher> kind) {
+    List<String> definitions = new ArrayList<>();
+    StringBuilder all = new StringBuilder("all /all");
+    for (int i = 0; i < 40; i++) {
+      definitions.add("only-m" + i + " /m" + i + " M" + i);
+      all.append(" M").append(i);
+    }
+    definitions.add(all.toString());
+    definitions.add("get /all/{p} GET");
+    RouteMatcher m = build(kind, definitions.toArray(String[]::new));
+    for (int i = 0; i < 40; i++) {
+      assertEquals("only-m" + i, idOf(m, "M" + i, "/m" + i));
+      assertNull(idOf(m, "M" + (i + 1) % 40, "/m" + i));
+      assertEquals("all", idOf(m, "M" + i, "/all"));
+    }
+    assertNull(idOf(m, "GET", "/all"));
+    assertNull(idOf(m, "M40", "/all"));
+    assertEquals("get", idOf(m, "GET", "/all/x"));
+  }
+
   @Test
   void matchersOverTheSameRoutes_agreeOnEveryPathOfAnExhaustiveGrid() {
     List<CompiledRoute> routes = Stream.of("r1 /a/b GET", "r2 /a/{p} POST", "r3 /a/** GET", "r4 /*/b",
