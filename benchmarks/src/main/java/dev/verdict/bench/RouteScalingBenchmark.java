@@ -60,7 +60,7 @@ public class RouteScalingBenchmark {
 
   private static final int REQUESTS = 1024;
   private static final int MASK = REQUESTS - 1;
-  private static final String[] VERBS = {"GET", "POST", "PUT", "DELETE"};
+  private static final String[] VERBS = GeneratedRoutes.VERBS;
 
   @Param({"10", "1000", "10000"})
   int routes;
@@ -82,25 +82,8 @@ public class RouteScalingBenchmark {
   @Setup(Level.Trial)
   public void generate() throws Exception {
     dir = Files.createTempDirectory("verdict-routes");
-    StringBuilder yaml = new StringBuilder("package: scale.http\nidentity:\n  algorithms: [HS256]\n  secret: ${env:S}\nroutes:\n");
-    int services = Math.max(1, routes / 100);
-    int written = 0;
-    for (int i = 0; written < routes; i++) {
-      int svc = i % services;
-      if (i % 50 == 49) {
-        yaml.append("  - {id: deny-").append(i).append(", path: \"/api/svc").append(svc).append("/legacy").append(i)
-            .append("/**\", effect: deny}\n");
-      } else if (i < services) {
-        yaml.append("  - {id: fallback-").append(svc).append(", path: \"/api/svc").append(svc)
-            .append("/**\", methods: [GET], permission: read}\n");
-      } else {
-        yaml.append("  - {id: r").append(i).append(", path: \"/api/svc").append(svc).append("/res").append(i)
-            .append("/{id}\", methods: [").append(VERBS[i % VERBS.length]).append("], permission: p").append(i % 7)
-            .append("}\n");
-      }
-      written++;
-    }
-    Files.writeString(dir.resolve("scale.yaml"), yaml);
+    int services = GeneratedRoutes.services(routes);
+    Files.writeString(dir.resolve("scale.yaml"), GeneratedRoutes.yaml("scale.http", routes));
     CompiledPolicy policy = PolicyCompiler.create(name -> "x".repeat(64)).compileDirectory(dir);
     pkg = policy.packageNamed("scale.http");
     revision = policy.revision();
