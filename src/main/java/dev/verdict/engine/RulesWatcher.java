@@ -153,8 +153,9 @@ public final class RulesWatcher implements AutoCloseable {
       } catch (InterruptedException | ClosedWatchServiceException e) {
         if (running) LOG.log(System.Logger.Level.WARNING, "rules watcher stopped unexpectedly", e);
         return;
-      } catch (RuntimeException e) {
-        // The watcher must outlive any single bad moment (a directory vanishing mid-scan).
+      } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+        // The watcher must outlive any single bad moment (a directory vanishing mid-scan, a reload
+        // that ran out of memory): if this thread ended, every later edit would be silently ignored.
         LOG.log(System.Logger.Level.WARNING, "rules watcher error; watching on", e);
       }
     }

@@ -1,5 +1,6 @@
 package dev.verdict.engine;
 
+import static dev.verdict.testing.RuleFiles.display;
 import static dev.verdict.testing.RuleFiles.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -206,6 +208,50 @@ class RulesWatcherTest {
         StandardCopyOption.REPLACE_EXISTING);
     assertEquals("activated", nextEvent());
     assertTrue(allows(verdict, "shop.http", READER));
+  }
+
+  /**
+   * A file far beyond the 4 MiB limit (a sparse 3 GiB one: no disk is used) is refused without
+   * being read. Read whole, it threw OutOfMemoryError ("Required array size too large") on the
+   * watcher thread, which ended it: every later edit, the fix included, was silently ignored.
+   */
+  @Test
+  void hugeFile_isRefusedUnread_andTheWatcherStillSeesTheFix() throws Exception {
+    write(dir, "shop.yaml", shop("orders:read"));
+    Verdict verdict = watch(dir, EVENTS_ONLY);
+    String good = verdict.policy().revision();
+    Path huge = dir.resolve("huge.yaml");
+    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      file.setLength(3L << 30);
+    }
+    assertEquals("failed file_too_large", nextEvent());
+    assertEquals(good, verdict.policy().revision());
+    assertTrue(allows(verdict, "shop.http", READER));
+    assertEquals(display(huge) + ":1:1: error[file_too_large]: rule file is larger than the limit of 4194304 bytes (4 MiB)",
+        verdict.status().lastError().problems().get(0).toString());
+  }
+
+  @Test
+  void hugeFile_thenAGoodEdit_isActivated() throws Exception {
+    write(dir, "shop.yaml", shop("orders:read"));
+    Verdict verdict = watch(dir, EVENTS_ONLY);
+    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(dir.resolve("huge.yaml").toFile(), "rw")) {
+      file.setLength(3L << 30);
+    }
+    assertEquals("failed file_too_large", nextEvent());
+    Files.delete(dir.resolve("huge.yaml"));
+    write(dir, "shop.yaml", shop("orders:write"));
+    assertEquals("activated", nextEvent());
+    assertTrue(allows(verdict, "shop.http", WRITER));
+  }
+
+  /** Comments are not counted by the YAML parser's own limit: the size limit is on the file's bytes. */
+  @Test
+  void fileOverTheLimit_madeOfComments_isRefused() throws Exception {
+    write(dir, "shop.yaml", shop("orders:read") + ("#" + "y".repeat(1000) + "\n").repeat(5000));
+    assertEquals(List.of(display(dir.resolve("shop.yaml"))
+            + ":1:1: error[file_too_large]: rule file is larger than the limit of 4194304 bytes (4 MiB)"),
+        RuleFiles.rendered(RuleFiles.diagnostics(dir)));
   }
 
   @Test
