@@ -254,6 +254,62 @@ class RulesWatcherTest {
         RuleFiles.rendered(RuleFiles.diagnostics(dir)));
   }
 
+  /**
+   * A directory deleted and created again is a new directory: it must be watched again. The
+   * watcher remembered the old one by path and never registered the new one, so edits inside it
+   * waited for the re-scan (2 s in `serve`; here, never).
+   */
+  @Test
+  void subdirectoryDeletedAndCreatedAgain_isWatchedAgain() throws Exception {
+    write(dir, "shop.yaml", shop("orders:read"));
+    write(dir, "teams/billing.yaml", shop("orders:read").replace("shop.http", "billing.http"));
+    Verdict verdict = watch(dir, EVENTS_ONLY);
+    deleteTree(dir.resolve("teams"));
+    assertEquals("activated", nextEvent());
+    write(dir, "teams/billing.yaml", shop("orders:read").replace("shop.http", "billing.http"));
+    assertEquals("activated", nextEvent());
+    events.clear();
+
+    write(dir, "teams/billing.yaml", shop("orders:write").replace("shop.http", "billing.http"));
+    assertEquals("activated", nextEvent());
+    assertTrue(allows(verdict, "billing.http", WRITER));
+  }
+
+  /** The same for the rules directory itself, replaced within one debounce (as `rm -rf rules && cp -r …`). */
+  @Test
+  void rulesDirectoryDeletedAndCreatedAgain_isWatchedAgain() throws Exception {
+    Path rules = dir.resolve("rules");
+    write(rules, "shop.yaml", shop("orders:read"));
+    Verdict verdict = watch(rules, new RulesWatcher.Options(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+    deleteTree(rules);
+    write(rules, "shop.yaml", shop("orders:write"));
+    assertEquals("activated", nextEvent());
+    assertTrue(allows(verdict, "shop.http", WRITER));
+
+    write(rules, "shop.yaml", shop("orders:read"));
+    assertEquals("activated", nextEvent());
+    assertTrue(allows(verdict, "shop.http", READER));
+  }
+
+  /** A link to a directory elsewhere, once removed, must stop that directory from reloading the rules. */
+  @Test
+  void removedLinkToAnotherDirectory_isNoLongerWatched() throws Exception {
+    Path rules = dir.resolve("rules");
+    Path shared = dir.resolve("shared");
+    write(rules, "shop.yaml", shop("orders:read"));
+    write(shared, "billing.yaml", shop("orders:read").replace("shop.http", "billing.http"));
+    Files.createSymbolicLink(rules.resolve("shared"), shared);
+    Verdict verdict = watch(rules, EVENTS_ONLY);
+    Files.delete(rules.resolve("shared"));
+    assertEquals("activated", nextEvent());
+    Thread.sleep(500); // any reload still due to the deletion
+    PolicyStatus.Reload last = verdict.status().lastReload();
+
+    write(shared, "notes.txt", "written by something else entirely");
+    Thread.sleep(1000);
+    assertEquals(last, verdict.status().lastReload(), "a write outside the rules directory reloaded them");
+  }
+
   @Test
   void closedWatcher_reloadsNothing() throws Exception {
     write(dir, "shop.yaml", shop("orders:read"));
