@@ -34,6 +34,8 @@ import org.yaml.snakeyaml.Yaml;
  */
 final class KeyResolver {
 
+  /** Largest `file:` secret, key or JWKS document read (as a remote JWKS). */
+  static final int MAX_KEY_FILE_BYTES = 1024 * 1024;
   private static final Pattern ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
   private static final Pattern PEM = Pattern.compile(
       "-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\\s]+)-----END PUBLIC KEY-----");
@@ -141,7 +143,14 @@ final class KeyResolver {
     if (!value.startsWith("file:")) return value;
     Path file = baseDir.resolve(value.substring("file:".length()));
     try {
-      return Files.readString(file, StandardCharsets.UTF_8).strip();
+      byte[] bytes = dev.verdict.rules.RuleSetReader.readAtMost(file, MAX_KEY_FILE_BYTES);
+      if (bytes == null) {
+        problems.add(new Diagnostic(ref.location(), "unreadable_file",
+            "cannot read `" + key + "` file `" + file + "`: larger than " + MAX_KEY_FILE_BYTES + " bytes"));
+        return null;
+      }
+      // Strict, as Files.readString: a key file that is not UTF-8 is refused, never patched with U+FFFD.
+      return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString().strip();
     } catch (IOException | RuntimeException e) {
       problems.add(new Diagnostic(ref.location(), "unreadable_file",
           "cannot read `" + key + "` file `" + file + "`: " + e.getClass().getSimpleName()));

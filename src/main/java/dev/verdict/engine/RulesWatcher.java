@@ -15,11 +15,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -83,7 +84,8 @@ public final class RulesWatcher implements AutoCloseable {
   private final Path dir;
   private final Options options;
   private final WatchService watchService;
-  private final Set<Path> watched = new HashSet<>();
+  /** The watch of every directory watched, by {@link #identity}. */
+  private final Map<Object, WatchKey> watched = new HashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
   /** The directory as last reloaded (or as found at start). */
@@ -153,8 +155,9 @@ public final class RulesWatcher implements AutoCloseable {
       } catch (InterruptedException | ClosedWatchServiceException e) {
         if (running) LOG.log(System.Logger.Level.WARNING, "rules watcher stopped unexpectedly", e);
         return;
-      } catch (RuntimeException e) {
-        // The watcher must outlive any single bad moment (a directory vanishing mid-scan).
+      } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+        // The watcher must outlive any single bad moment (a directory vanishing mid-scan, a reload
+        // that ran out of memory): if this thread ended, every later edit would be silently ignored.
         LOG.log(System.Logger.Level.WARNING, "rules watcher error; watching on", e);
       }
     }
@@ -193,26 +196,59 @@ public final class RulesWatcher implements AutoCloseable {
   }
 
   /**
-   * Registers every directory under the rules directory not yet watched. Dot-directories are
-   * skipped, as the reader skips them: a ConfigMap's {@code ..2026_…} copies never change in
-   * place, and the swap of {@code ..data} shows in the top directory.
+   * Watches exactly the directories under the rules directory, by identity (the file system's
+   * file key, else the real path). Dot-directories are skipped, as the reader skips them: a
+   * ConfigMap's {@code ..2026_…} copies never change in place, and the swap of {@code ..data}
+   * shows in the top directory.
+   *
+   * <p>A directory deleted and created again (the rules directory itself included) is a new
+   * directory with a dead watch: it is registered again, or its edits would wait for the re-scan.
+   * A directory no longer under the rules directory (a link to elsewhere removed, a sub-directory
+   * moved away) stops being watched, or every write there would reload the rules. When the walk
+   * fails (a link loop, a directory vanishing mid-walk), nothing new is registered but the rules
+   * directory itself: a loop through {@code ..} would otherwise watch its parents.
    */
   private void registerDirectories() {
     if (watchService == null) return;
+    Map<Object, Path> found = new LinkedHashMap<>();
+    boolean complete = true;
     try (Stream<Path> walk = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
       for (Iterator<Path> it = walk.iterator(); it.hasNext(); ) {
         Path p = it.next();
         if (!Files.isDirectory(p) || isHidden(dir.relativize(p))) continue;
-        Path real = p.toRealPath();
-        if (watched.add(real)) {
-          p.register(watchService, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_DELETE,
-              StandardWatchEventKinds.ENTRY_MODIFY);
-        }
+        found.putIfAbsent(identity(p), p);
       }
     } catch (IOException | UncheckedIOException e) {
-      // A directory vanishing mid-walk, or a link loop: the reload reports what is wrong.
+      complete = false;
       LOG.log(System.Logger.Level.DEBUG, "registering rule directories", e);
     }
+    if (complete) {
+      for (Iterator<Map.Entry<Object, WatchKey>> it = watched.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<Object, WatchKey> e = it.next();
+        if (!found.containsKey(e.getKey())) {
+          e.getValue().cancel();
+          it.remove();
+        }
+      }
+    } else {
+      found.entrySet().removeIf(e -> !e.getValue().equals(dir));
+    }
+    for (Map.Entry<Object, Path> e : found.entrySet()) {
+      WatchKey key = watched.get(e.getKey());
+      if (key != null && key.isValid()) continue;
+      try {
+        watched.put(e.getKey(), e.getValue().register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
+            StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY));
+      } catch (IOException | RuntimeException ex) {
+        LOG.log(System.Logger.Level.DEBUG, "watching " + e.getValue(), ex);
+      }
+    }
+  }
+
+  /** What makes a directory the same directory: its file key (device and inode), else its real path. */
+  private static Object identity(Path directory) throws IOException {
+    Object key = Files.readAttributes(directory, BasicFileAttributes.class).fileKey();
+    return key != null ? key : directory.toRealPath();
   }
 
   /**

@@ -53,7 +53,10 @@ public final class Shadow {
    */
   public record Disagreement(Instant at, String decisionPath, Request request, Decision active, Decision candidate) {
 
-    /** One line for a log: request summary, then both decisions. Control characters escaped. */
+    /**
+     * One line for a log: request summary, then both decisions. Control, format and separator
+     * characters escaped; each request field cut to {@value Shadow#MAX_FIELD_CHARS} characters.
+     */
     public String summary() {
       return "shadow disagreement: " + quote(request.method()) + " " + quote(request.path()) + " ip="
           + quote(request.ip()) + " user=" + quote(active.user()) + " package=" + decisionPath + " active="
@@ -104,7 +107,10 @@ public final class Shadow {
     return failures.sum();
   }
 
-  /** The most recent disagreements, oldest first. */
+  /**
+   * The most recent disagreements, oldest first. Their requests are kept without headers and with
+   * each field cut to {@value #MAX_FIELD_CHARS} characters; listeners see the whole request.
+   */
   public List<Disagreement> recent() {
     synchronized (recent) {
       return List.copyOf(recent);
@@ -165,9 +171,10 @@ public final class Shadow {
     // Counted before anyone can read the new total, so compared() >= disagreements() always holds.
     disagreements.increment();
     compared.increment();
+    Disagreement summarised = new Disagreement(d.at(), d.decisionPath(), kept(d.request()), d.active(), d.candidate());
     synchronized (recent) {
       if (recent.size() == RECENT) recent.removeFirst();
-      recent.addLast(d);
+      recent.addLast(summarised);
     }
     LOG.log(System.Logger.Level.INFO, d.summary());
     for (Consumer<Disagreement> listener : listeners) {
@@ -188,19 +195,55 @@ public final class Shadow {
     return pair.same();
   }
 
+  /**
+   * A request field in a log line or the status document: a path with its query, an ip or a
+   * method are whatever the caller sent (up to the 1 MiB body), and must neither flood the log
+   * nor be kept in full. Longer values keep their first {@value} characters.
+   */
+  static final int MAX_FIELD_CHARS = 512;
+
   static String quote(String s) {
     if (s == null) return "null";
-    StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
-    for (int i = 0; i < s.length(); i++) {
+    int end = Math.min(s.length(), MAX_FIELD_CHARS);
+    if (end < s.length() && Character.isHighSurrogate(s.charAt(end - 1))) end--;
+    StringBuilder sb = new StringBuilder(end + 32).append('"');
+    for (int i = 0; i < end; i++) {
       char c = s.charAt(i);
       if (c == '"' || c == '\\') {
         sb.append('\\').append(c);
-      } else if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
+      } else if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(s.charAt(i + 1))) {
+        sb.append(c).append(s.charAt(++i));
+      } else if (mustEscape(c)) {
         sb.append(String.format("\\u%04x", (int) c));
       } else {
         sb.append(c);
       }
     }
-    return sb.append('"').toString();
+    sb.append('"');
+    if (end < s.length()) sb.append("...(").append(s.length() - end).append(" more chars)");
+    return sb.toString();
+  }
+
+  /**
+   * Characters a reader of the log could take for a line break or that change how the line reads:
+   * C0 and C1 controls (U+0085 is a line break to some tools), line and paragraph separators,
+   * format characters (bidirectional overrides such as U+202E reorder what a terminal shows) and
+   * unpaired surrogates.
+   */
+  private static boolean mustEscape(char c) {
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029'
+        || Character.getType(c) == Character.FORMAT || Character.isSurrogate(c);
+  }
+
+  /** As kept among the recent disagreements: no headers (they hold tokens), fields cut to size. */
+  private static Request kept(Request r) {
+    return new Request(clip(r.method()), clip(r.path()), java.util.Map.of(), clip(r.ip()));
+  }
+
+  private static String clip(String s) {
+    if (s.length() <= MAX_FIELD_CHARS) return s;
+    int end = MAX_FIELD_CHARS;
+    if (Character.isHighSurrogate(s.charAt(end - 1))) end--;
+    return s.substring(0, end) + "...(" + (s.length() - end) + " more chars)";
   }
 }

@@ -267,8 +267,9 @@ public final class Verdict {
     } catch (PolicyLoadException e) {
       refused(e);
       throw e;
-    } catch (RuntimeException e) {
-      // A compiler bug must not take protection down either: report it like a rule problem.
+    } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+      // A compiler bug, or a rule set too big or too deep for memory or stack, must not take
+      // protection down either (nor the watcher thread that reloads): report it like a rule problem.
       PolicyLoadException wrapped = new PolicyLoadException(List.of(new Diagnostic(
           SourceLocation.of(rulesDirectory == null ? "<memory>" : rulesDirectory.toString()), "internal_error",
           "the compiler failed: " + e)));

@@ -24,6 +24,9 @@ public final class RuleSetReader {
   /** Upper bound on reported problems, so a wholly wrong directory still gives a readable answer. */
   public static final int MAX_DIAGNOSTICS = 100;
 
+  /** Largest rule file read: 4 MiB. Larger files are refused before they are read into memory. */
+  public static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
+
   private RuleSetReader() {}
 
   /** Rule files are {@code *.yaml} / {@code *.yml} under {@code dir}, recursively, except {@code *.test.yaml}. */
@@ -46,7 +49,12 @@ public final class RuleSetReader {
     for (Path file : files) {
       String display = displayName(file);
       try {
-        byte[] bytes = Files.readAllBytes(file);
+        byte[] bytes = readAtMost(file, MAX_FILE_BYTES);
+        if (bytes == null) {
+          problems.add(new Diagnostic(SourceLocation.of(display), "file_too_large",
+              "rule file is larger than the limit of " + MAX_FILE_BYTES + " bytes (4 MiB)"));
+          continue;
+        }
         sources.add(new RuleSet.Source(display, file.toAbsolutePath().getParent(), decodeUtf8(bytes)));
       } catch (CharacterCodingException e) {
         problems.add(new Diagnostic(SourceLocation.of(display), "invalid_encoding", "file is not valid UTF-8"));
@@ -118,6 +126,18 @@ public final class RuleSetReader {
     }
     files.sort(null);
     return files;
+  }
+
+  /**
+   * The content of {@code file}, or {@code null} when it holds more than {@code limit} bytes. Never
+   * reads more than {@code limit + 1} bytes, however large the file is (or grows while being read):
+   * an unbounded read of a multi-gigabyte file would throw {@link OutOfMemoryError}.
+   */
+  public static byte[] readAtMost(Path file, int limit) throws IOException {
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      byte[] bytes = in.readNBytes(limit + 1);
+      return bytes.length > limit ? null : bytes;
+    }
   }
 
   static boolean hasHiddenPart(Path relative) {

@@ -46,7 +46,9 @@ final class SidecarVerticle extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     // `/v1/data/*` also matches `/v1/data` itself: one handler for both.
-    router.post("/v1/data/*").handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES)).handler(this::data);
+    // No file uploads: the default BodyHandler creates `file-uploads/` in the working directory and
+    // stores every multipart file part a caller sends there, never deleting it.
+    router.post("/v1/data/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES)).handler(this::data);
     router.route("/v1/data/*").handler(ctx -> methodNotAllowed(ctx, "POST"));
     router.get("/health").handler(this::health);
     router.head("/health").handler(ctx -> ctx.response().setStatusCode(verdict.isReady() ? 200 : 503).end());
@@ -60,6 +62,9 @@ final class SidecarVerticle extends VerticleBase {
     router.route().last().handler(ctx -> json(ctx, 404, new JsonObject().put("error", "Not found")));
     router.errorHandler(413, ctx -> json(ctx, 413, new JsonObject().put("error", "Request body too large")
         .put("limit_bytes", MAX_BODY_BYTES)));
+    // A body the server cannot decode (e.g. a form field over Vert.x's 8 KiB form attribute limit)
+    // is answered as every other malformed request, not with a plain-text `Bad Request`.
+    router.errorHandler(400, ctx -> badRequest(ctx, "request body could not be read"));
     router.errorHandler(500, ctx -> json(ctx, 500, new JsonObject().put("error", "Internal error")));
     // Half-open connections must not pile up: idle ones are closed after a minute.
     server = vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setIdleTimeout(60)

@@ -1,5 +1,6 @@
 package dev.verdict.engine;
 
+import static dev.verdict.testing.RuleFiles.display;
 import static dev.verdict.testing.RuleFiles.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -206,6 +208,106 @@ class RulesWatcherTest {
         StandardCopyOption.REPLACE_EXISTING);
     assertEquals("activated", nextEvent());
     assertTrue(allows(verdict, "shop.http", READER));
+  }
+
+  /**
+   * A file far beyond the 4 MiB limit (a sparse 3 GiB one: no disk is used) is refused without
+   * being read. Read whole, it threw OutOfMemoryError ("Required array size too large") on the
+   * watcher thread, which ended it: every later edit, the fix included, was silently ignored.
+   */
+  @Test
+  void hugeFile_isRefusedUnread_andTheWatcherStillSeesTheFix() throws Exception {
+    write(dir, "shop.yaml", shop("orders:read"));
+    Verdict verdict = watch(dir, EVENTS_ONLY);
+    String good = verdict.policy().revision();
+    Path huge = dir.resolve("huge.yaml");
+    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+      file.setLength(3L << 30);
+    }
+    assertEquals("failed file_too_large", nextEvent());
+    assertEquals(good, verdict.policy().revision());
+    assertTrue(allows(verdict, "shop.http", READER));
+    assertEquals(display(huge) + ":1:1: error[file_too_large]: rule file is larger than the limit of 4194304 bytes (4 MiB)",
+        verdict.status().lastError().problems().get(0).toString());
+  }
+
+  @Test
+  void hugeFile_thenAGoodEdit_isActivated() throws Exception {
+    write(dir, "shop.yaml", shop("orders:read"));
+    Verdict verdict = watch(dir, EVENTS_ONLY);
+    try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(dir.resolve("huge.yaml").toFile(), "rw")) {
+      file.setLength(3L << 30);
+    }
+    assertEquals("failed file_too_large", nextEvent());
+    Files.delete(dir.resolve("huge.yaml"));
+    write(dir, "shop.yaml", shop("orders:write"));
+    assertEquals("activated", nextEvent());
+    assertTrue(allows(verdict, "shop.http", WRITER));
+  }
+
+  /** Comments are not counted by the YAML parser's own limit: the size limit is on the file's bytes. */
+  @Test
+  void fileOverTheLimit_madeOfComments_isRefused() throws Exception {
+    write(dir, "shop.yaml", shop("orders:read") + ("#" + "y".repeat(1000) + "\n").repeat(5000));
+    assertEquals(List.of(display(dir.resolve("shop.yaml"))
+            + ":1:1: error[file_too_large]: rule file is larger than the limit of 4194304 bytes (4 MiB)"),
+        RuleFiles.rendered(RuleFiles.diagnostics(dir)));
+  }
+
+  /**
+   * A directory deleted and created again is a new directory: it must be watched again. The
+   * watcher remembered the old one by path and never registered the new one, so edits inside it
+   * waited for the re-scan (2 s in `serve`; here, never).
+   */
+  @Test
+  void subdirectoryDeletedAndCreatedAgain_isWatchedAgain() throws Exception {
+    write(dir, "shop.yaml", shop("orders:read"));
+    write(dir, "teams/billing.yaml", shop("orders:read").replace("shop.http", "billing.http"));
+    Verdict verdict = watch(dir, EVENTS_ONLY);
+    deleteTree(dir.resolve("teams"));
+    assertEquals("activated", nextEvent());
+    write(dir, "teams/billing.yaml", shop("orders:read").replace("shop.http", "billing.http"));
+    assertEquals("activated", nextEvent());
+    events.clear();
+
+    write(dir, "teams/billing.yaml", shop("orders:write").replace("shop.http", "billing.http"));
+    assertEquals("activated", nextEvent());
+    assertTrue(allows(verdict, "billing.http", WRITER));
+  }
+
+  /** The same for the rules directory itself, replaced within one debounce (as `rm -rf rules && cp -r …`). */
+  @Test
+  void rulesDirectoryDeletedAndCreatedAgain_isWatchedAgain() throws Exception {
+    Path rules = dir.resolve("rules");
+    write(rules, "shop.yaml", shop("orders:read"));
+    Verdict verdict = watch(rules, new RulesWatcher.Options(Duration.ofSeconds(1), Duration.ofMinutes(10)));
+    deleteTree(rules);
+    write(rules, "shop.yaml", shop("orders:write"));
+    assertEquals("activated", nextEvent());
+    assertTrue(allows(verdict, "shop.http", WRITER));
+
+    write(rules, "shop.yaml", shop("orders:read"));
+    assertEquals("activated", nextEvent());
+    assertTrue(allows(verdict, "shop.http", READER));
+  }
+
+  /** A link to a directory elsewhere, once removed, must stop that directory from reloading the rules. */
+  @Test
+  void removedLinkToAnotherDirectory_isNoLongerWatched() throws Exception {
+    Path rules = dir.resolve("rules");
+    Path shared = dir.resolve("shared");
+    write(rules, "shop.yaml", shop("orders:read"));
+    write(shared, "billing.yaml", shop("orders:read").replace("shop.http", "billing.http"));
+    Files.createSymbolicLink(rules.resolve("shared"), shared);
+    Verdict verdict = watch(rules, EVENTS_ONLY);
+    Files.delete(rules.resolve("shared"));
+    assertEquals("activated", nextEvent());
+    Thread.sleep(500); // any reload still due to the deletion
+    PolicyStatus.Reload last = verdict.status().lastReload();
+
+    write(shared, "notes.txt", "written by something else entirely");
+    Thread.sleep(1000);
+    assertEquals(last, verdict.status().lastReload(), "a write outside the rules directory reloaded them");
   }
 
   @Test

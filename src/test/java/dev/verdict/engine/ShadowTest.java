@@ -193,6 +193,21 @@ class ShadowTest {
     assertEquals(2, shadow.compared());
   }
 
+  /** U+0085 (NEL) breaks lines in some log tools; U+202E reverses what a terminal shows after it. */
+  @Test
+  void logSummary_escapesC1ControlsAndBidiOverrides_keepsOtherUnicode() {
+    assertEquals("\"a\\u0085b\\u202ec\\u2066d\\u200be\"", Shadow.quote("a\u0085b\u202ec\u2066d\u200be"));
+    assertEquals("\"caf\u00e9 \u65e5\u672c \uD83D\uDE00\"", Shadow.quote("caf\u00e9 \u65e5\u672c \uD83D\uDE00"));
+    assertEquals("\"\\ud800x\"", Shadow.quote("\uD800x"), "an unpaired surrogate is escaped");
+  }
+
+  @Test
+  void logSummary_cutsLongFields() {
+    String quoted = Shadow.quote("/a?q=" + "x".repeat(900_000));
+    assertTrue(quoted.length() < 600, "length " + quoted.length());
+    assertTrue(quoted.endsWith("\"...(" + (900_005 - 512) + " more chars)"), quoted);
+  }
+
   @Test
   void logSummary_escapesControlCharacters() {
     assertEquals("\"a\\u000ab\\\"c\"", Shadow.quote("a\nb\"c"));

@@ -33,7 +33,7 @@ public final class MoltbotService extends VerticleBase {
       Decision decision = ctx.get(VerdictHandler.DECISION_KEY);
       ctx.json(new JsonObject().put("bot", ctx.pathParam("botId")).put("viewer", decision.user()));
     });
-    router.post("/api/bots/:botId/messages").handler(BodyHandler.create()).handler(ctx ->
+    router.post("/api/bots/:botId/messages").handler(BodyHandler.create(false)).handler(ctx ->
         ctx.json(new JsonObject().put("bot", ctx.pathParam("botId")).put("echo", ctx.body().asString())));
     router.get("/api/admin/*").handler(ctx -> ctx.json(new JsonObject().put("admin", true)));
     server = vertx.createHttpServer().requestHandler(router);

@@ -140,4 +140,27 @@ class SidecarStatusTest {
     assertTrue(metrics.contains("verdict_shadow_disagreements_total 3\n"), metrics);
     assertTrue(metrics.contains("verdict_shadow_decisions_total 4\n"), metrics);
   }
+
+  /**
+   * The query string is never matched, so any length of it is decided (and allowed); a caller's
+   * 900 KB query was copied whole into the disagreement's log line and kept 20 times over in
+   * {@code /v1/status}.
+   */
+  @Test
+  void shadowMode_longRequestFields_areCutInTheStatus(Vertx vertx) throws Exception {
+    Verdict verdict = Verdict.fromSources(java.util.Map.of("shop.yaml", OPEN), RuleFiles.STRONG_SECRETS);
+    verdict.shadow(Verdict.fromSources(java.util.Map.of("shop.yaml", CLOSED), RuleFiles.STRONG_SECRETS));
+    int port = start(vertx, verdict);
+    WebClient client = WebClient.create(vertx);
+    for (int i = 0; i < 20; i++) {
+      assertTrue(decide(client, port, "/catalogue/1?q=" + "x".repeat(900_000)).bodyAsJsonObject()
+          .getJsonObject("result").getBoolean("allow"));
+    }
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (verdict.shadow().disagreements() < 20 && System.currentTimeMillis() < deadline) Thread.sleep(10);
+    HttpResponse<Buffer> status = get(client, port, "/v1/status");
+    assertTrue(status.bodyAsString().length() < 100_000, "status of " + status.bodyAsString().length() + " chars");
+    String path = status.bodyAsJsonObject().getJsonObject("shadow").getJsonArray("recent").getJsonObject(0).getString("path");
+    assertTrue(path.startsWith("/catalogue/1?q=xxx") && path.endsWith(" more chars)"), path);
+  }
 }

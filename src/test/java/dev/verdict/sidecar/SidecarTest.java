@@ -256,6 +256,41 @@ class SidecarTest {
     assertNotNull(response.bodyAsJsonObject().getString("reason"));
   }
 
+  private static long filesUnder(java.nio.file.Path dir) throws java.io.IOException {
+    if (!java.nio.file.Files.isDirectory(dir)) return 0;
+    try (var files = java.nio.file.Files.walk(dir)) {
+      return files.filter(java.nio.file.Files::isRegularFile).count();
+    }
+  }
+
+  /**
+   * A multipart body is not a decision request, and its file parts must never reach the disk: the
+   * default BodyHandler stored each one under `file-uploads/` in the working directory, forever.
+   */
+  @Test
+  void multipartUpload_is400_andNothingIsWrittenToDisk() throws Exception {
+    java.nio.file.Path uploads = java.nio.file.Path.of("file-uploads");
+    long before = filesUnder(uploads);
+    String boundary = "verdict-boundary";
+    String body = "--" + boundary + "\r\ncontent-disposition: form-data; name=\"f\"; filename=\"x.bin\"\r\n"
+        + "content-type: application/octet-stream\r\n\r\n" + "A".repeat(4096) + "\r\n--" + boundary + "--\r\n";
+    HttpResponse<Buffer> response = client.post(port, "127.0.0.1", "/v1/data/moltbot/http")
+        .putHeader("content-type", "multipart/form-data; boundary=" + boundary).sendBuffer(Buffer.buffer(body)).await();
+    assertEquals(400, response.statusCode(), response.bodyAsString());
+    assertEquals("Bad request", response.bodyAsJsonObject().getString("error"));
+    assertEquals(before, filesUnder(uploads), "an uploaded file was stored on disk");
+  }
+
+  /** A url-encoded body (curl -d without a content type) with a field over 8 KiB: still a JSON 400. */
+  @Test
+  void oversizedFormField_is400_withJsonReason() {
+    String body = input("GET", "/api/bots/b1", OUTSIDE_IP, new JsonObject().put("x-pad", "a".repeat(20_000))).encode();
+    HttpResponse<Buffer> response = client.post(port, "127.0.0.1", "/v1/data/moltbot/http")
+        .putHeader("content-type", "application/x-www-form-urlencoded").sendBuffer(Buffer.buffer(body)).await();
+    assertEquals(400, response.statusCode(), response.bodyAsString());
+    assertEquals("Bad request", response.bodyAsJsonObject().getString("error"), response.bodyAsString());
+  }
+
   @Test
   void inputOfTheWrongShape_is400_namingTheField() {
     HttpResponse<Buffer> missing = post("/v1/data/moltbot/http", "{}");
