@@ -74,7 +74,12 @@ public final class TokenVerifier {
 
   private static final Set<String> KEY_NAMING_HEADERS = Set.of("jku", "x5u", "jwk", "x5c", "crit");
   private static final Pattern SAFE_KID = Pattern.compile("[A-Za-z0-9_.:+=@-]{1,256}");
-  private static final List<String> TIME_CLAIMS = List.of("exp", "nbf", "iat");
+  private static final List<String> TIME_CLAIMS = List.of("exp", "nbf", "iat", "auth_time");
+  /**
+   * Largest time claim accepted: 2^53 - 1 seconds, the largest integer JSON numbers carry exactly.
+   * With every time claim in [0, this], rules can subtract them from {@code now} without overflow.
+   */
+  private static final double LATEST_TIME = 9_007_199_254_740_991d;
 
   /**
    * Tuning for a verifier; the defaults suit a sidecar.
@@ -372,7 +377,12 @@ public final class TokenVerifier {
     if (exp == null && config.requireExp()) return "token has no `exp`";
     for (String time : TIME_CLAIMS) {
       Object v = claims.getValue(time);
-      if (v != null && !(v instanceof Number)) return "`" + time + "` is not a number";
+      if (v == null) continue;
+      if (!(v instanceof Number n)) return "`" + time + "` is not a number";
+      // Negative or astronomically large times are no real instant; let through, they would make
+      // `now - token.auth_time` wrap around and a stale login look recent.
+      double seconds = n.doubleValue();
+      if (!(seconds >= 0 && seconds <= LATEST_TIME)) return "`" + time + "` is not a valid time";
     }
     long leeway = config.leewaySeconds();
     if (exp instanceof Number n && now > n.longValue() + leeway) return "token expired";
@@ -380,6 +390,10 @@ public final class TokenVerifier {
     if (nbf instanceof Number n && now + leeway < n.longValue()) return "token is not valid yet (`nbf`)";
     Object iat = claims.getValue("iat");
     if (iat instanceof Number n && now + leeway < n.longValue()) return "`iat` is in the future";
+    // OpenID Connect's time of login: one in the future would count as "recent" forever (an
+    // identity provider writing milliseconds, a forged value), so it is refused like a future `iat`.
+    Object authTime = claims.getValue("auth_time");
+    if (authTime instanceof Number n && now + leeway < n.doubleValue()) return "`auth_time` is in the future";
     for (String required : config.requiredClaims()) {
       if (claims.getValue(required) == null) return "token has no `" + required + "` claim";
     }

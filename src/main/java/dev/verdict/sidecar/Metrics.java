@@ -51,8 +51,7 @@ final class Metrics {
     sb.append("verdict_policy_reloads_total{result=\"failed\"} ").append(status.failures()).append('\n');
     sb.append("# HELP verdict_policy_last_reload_success 1 if the latest reload compiled, 0 if it was refused.\n");
     sb.append("# TYPE verdict_policy_last_reload_success gauge\n");
-    boolean lastOk = status.lastReload() == null || status.lastReload().result() != PolicyStatus.Result.FAILED;
-    sb.append("verdict_policy_last_reload_success ").append(lastOk ? 1 : 0).append('\n');
+    sb.append("verdict_policy_last_reload_success ").append(lastReloadSucceeded(status) ? 1 : 0).append('\n');
     if (status.activatedAt() != null) {
       sb.append("# HELP verdict_policy_activated_timestamp_seconds When the active policy was activated.\n");
       sb.append("# TYPE verdict_policy_activated_timestamp_seconds gauge\n");
@@ -67,7 +66,19 @@ final class Metrics {
       sb.append("# HELP verdict_shadow_disagreements_total Requests the candidate would have answered differently.\n");
       sb.append("# TYPE verdict_shadow_disagreements_total counter\n");
       sb.append("verdict_shadow_disagreements_total ").append(shadow.disagreements()).append('\n');
+      PolicyStatus candidate = shadow.candidate().status();
+      sb.append("# HELP verdict_shadow_policy_reloads_total Shadow-candidate reloads that activated or were refused.\n");
+      sb.append("# TYPE verdict_shadow_policy_reloads_total counter\n");
+      sb.append("verdict_shadow_policy_reloads_total{result=\"activated\"} ").append(candidate.activations()).append('\n');
+      sb.append("verdict_shadow_policy_reloads_total{result=\"failed\"} ").append(candidate.failures()).append('\n');
+      sb.append("# HELP verdict_shadow_policy_last_reload_success 1 if the candidate's latest reload compiled.\n");
+      sb.append("# TYPE verdict_shadow_policy_last_reload_success gauge\n");
+      sb.append("verdict_shadow_policy_last_reload_success ").append(lastReloadSucceeded(candidate) ? 1 : 0).append('\n');
     }
     return sb.toString();
+  }
+
+  private static boolean lastReloadSucceeded(PolicyStatus status) {
+    return status.lastReload() == null || status.lastReload().result() != PolicyStatus.Result.FAILED;
   }
 }

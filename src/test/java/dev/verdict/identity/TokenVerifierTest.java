@@ -215,6 +215,29 @@ class TokenVerifierTest {
     }
 
     @Test
+    void authTimeInTheFuture_isRefused_justWithinLeeway_isAccepted() {
+      assertInvalid(sign(claims().claim("auth_time", NOW + 3600).build()), "`auth_time` is in the future");
+      assertInvalid(sign(claims().claim("auth_time", 99_999_999_999L).build()), "`auth_time` is in the future");
+      TokenVerifier v = verifier(config());
+      assertEquals(Identity.Status.VERIFIED, verify(v, sign(claims().claim("auth_time", NOW + 29).build())).status());
+    }
+
+    @Test
+    void authTimeAsAStringOrBoolean_isRefused() {
+      assertInvalid(sign(claims().claim("auth_time", String.valueOf(NOW)).build()), "`auth_time` is not a number");
+      assertInvalid(sign(claims().claim("auth_time", true).build()), "`auth_time` is not a number");
+    }
+
+    /** Times that would make `now - token.auth_time` (or `- token.iat`) wrap around to "recent". */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"auth_time", "iat", "nbf", "exp"})
+    void negativeOrHugeTimes_areRefused(String claim) {
+      assertInvalid(sign(claims().claim(claim, Long.MIN_VALUE).build()), "`" + claim + "` is not a valid time");
+      assertInvalid(sign(claims().claim(claim, -1).build()), "`" + claim + "` is not a valid time");
+      assertInvalid(sign(claims().claim(claim, 1e300).build()), "`" + claim + "` is not a valid time");
+    }
+
+    @Test
     void audienceArray_containingOurs_isAccepted_withoutIt_isRefused() {
       TokenVerifier v = verifier(config());
       assertEquals(Identity.Status.VERIFIED, verify(v, sign(claims().audience(List.of("other", AUD)).build())).status());

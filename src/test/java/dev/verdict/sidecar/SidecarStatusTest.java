@@ -139,6 +139,11 @@ class SidecarStatusTest {
     String metrics = get(client, port, "/metrics").bodyAsString();
     assertTrue(metrics.contains("verdict_shadow_disagreements_total 3\n"), metrics);
     assertTrue(metrics.contains("verdict_shadow_decisions_total 4\n"), metrics);
+    assertTrue(metrics.contains("verdict_shadow_policy_reloads_total{result=\"failed\"} 0\n"), metrics);
+    assertThrows(PolicyLoadException.class, () -> verdict.shadow().candidate().load(java.util.Map.of("shop.yaml", "x: [")));
+    metrics = get(client, port, "/metrics").bodyAsString();
+    assertTrue(metrics.contains("verdict_shadow_policy_reloads_total{result=\"failed\"} 1\n"), metrics);
+    assertTrue(metrics.contains("verdict_shadow_policy_last_reload_success 0\n"), metrics);
   }
 
   /**
