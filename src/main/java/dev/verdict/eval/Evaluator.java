@@ -11,9 +11,7 @@ import dev.verdict.policy.ExpressionScope;
 import dev.verdict.policy.RouteMatch;
 import dev.verdict.policy.Signal;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Decides one request against one compiled package. A pure function of its arguments.
@@ -75,7 +73,7 @@ public final class Evaluator {
     List<String> required = route.permissions();
     RiskAssessment risk;
     List<Signal> signals = pkg.signals();
-    Map<String, Integer> points = new LinkedHashMap<>(signals.size() * 2);
+    SignalPoints points = new SignalPoints(signals);
     long score = 0;
     for (Signal signal : signals) {
       Object value;
@@ -95,7 +93,7 @@ public final class Evaluator {
       }
       // INVARIANT: no wrap-around. A plain (int) cast of a huge value can turn high risk negative.
       int p = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, Math.round(raw)));
-      points.put(signal.name(), p);
+      points.add(p);
       score += p;
     }
     risk = new RiskAssessment((int) Math.max(0, Math.min(100, score)), route.riskThreshold(), points);
