@@ -93,7 +93,11 @@ public final class Functions {
    * {@code null}.
    */
   static Boolean containsAnyOfLowerCase(String s, List<?> needles) {
-    for (Object needle : needles) {
+    // By index where that is cheap: an iterator per call was the only allocation left here.
+    boolean byIndex = needles instanceof java.util.RandomAccess;
+    java.util.Iterator<?> it = byIndex ? null : needles.iterator();
+    for (int i = 0, count = needles.size(); i < count; i++) {
+      Object needle = byIndex ? needles.get(i) : it.next();
       if (needle == null) continue;
       if (!(needle instanceof String n)) return null;
       if (asciiRunsContain(s, n)) return Boolean.TRUE;
