@@ -26,7 +26,7 @@ public final class Evaluator {
 
   private Evaluator() {}
 
-  public static Decision decide(CompiledPackage pkg, Request request, Identity identity, String decisionId,
+  public static Decision decide(CompiledPackage pkg, Request request, Identity identity, CharSequence decisionId,
                                 String policyRevision) {
     try {
       return decideUnchecked(pkg, request, identity, decisionId, policyRevision);
@@ -37,7 +37,7 @@ public final class Evaluator {
     }
   }
 
-  private static Decision decideUnchecked(CompiledPackage pkg, Request request, Identity identity, String id,
+  private static Decision decideUnchecked(CompiledPackage pkg, Request request, Identity identity, CharSequence id,
                                           String revision) {
     String user = identity.subject();
     NormalizedPath path = NormalizedPath.of(request.path());
@@ -125,7 +125,7 @@ public final class Evaluator {
     return new Decision(Outcome.ALLOW, route.id(), user, required, risk, null, null, id, revision);
   }
 
-  private static Decision failed(CompiledRoute route, String user, List<String> required, String error, String id,
+  private static Decision failed(CompiledRoute route, String user, List<String> required, String error, CharSequence id,
                                  String revision) {
     List<String> errors = new ArrayList<>(1);
     errors.add(error);
