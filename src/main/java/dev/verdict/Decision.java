@@ -22,17 +22,22 @@ public final class Decision {
   private final List<String> stepUp;
   private final String reason;
   private final List<String> errors;
-  private final String decisionId;
+  private final CharSequence decisionId;
   private final String policyRevision;
 
+  /**
+   * @param decisionId the id, as a String or as any immutable character sequence whose
+   *                   {@code toString()} gives it: a PDP passes one that formats its id only when
+   *                   read, since most decisions in a service are never asked for theirs
+   */
   public Decision(Outcome outcome, String rule, String user, List<String> required, RiskAssessment risk,
-                  String reason, List<String> errors, String decisionId, String policyRevision) {
+                  String reason, List<String> errors, CharSequence decisionId, String policyRevision) {
     this(outcome, rule, user, required, risk, null, reason, errors, decisionId, policyRevision);
   }
 
   /** @param stepUp names of the route's step-up requirements that did not hold; only with {@link Outcome#STEP_UP} */
   public Decision(Outcome outcome, String rule, String user, List<String> required, RiskAssessment risk,
-                  List<String> stepUp, String reason, List<String> errors, String decisionId, String policyRevision) {
+                  List<String> stepUp, String reason, List<String> errors, CharSequence decisionId, String policyRevision) {
     this.outcome = Objects.requireNonNull(outcome, "outcome");
     this.rule = rule;
     this.user = user;
@@ -104,7 +109,7 @@ public final class Decision {
   }
 
   public String decisionId() {
-    return decisionId;
+    return decisionId == null ? null : decisionId.toString();
   }
 
   /** Content hash of the policy that made this decision. */

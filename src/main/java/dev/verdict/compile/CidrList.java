@@ -14,11 +14,26 @@ final class CidrList extends AbstractList<String> {
   private final List<String> text;
   private final byte[][] networks;
   private final int[] prefixes;
+  /** The IPv4 entries again as ints with their masks, so that an IPv4 address is checked without a byte[]. */
+  private final int[] v4Networks;
+  private final int[] v4Masks;
 
   private CidrList(List<String> text, byte[][] networks, int[] prefixes) {
     this.text = List.copyOf(text);
     this.networks = networks;
     this.prefixes = prefixes;
+    int v4 = 0;
+    for (byte[] n : networks) if (n.length == 4) v4++;
+    this.v4Networks = new int[v4];
+    this.v4Masks = new int[v4];
+    int k = 0;
+    for (int i = 0; i < networks.length; i++) {
+      if (networks[i].length != 4) continue;
+      byte[] n = networks[i];
+      v4Networks[k] = (n[0] & 0xff) << 24 | (n[1] & 0xff) << 16 | (n[2] & 0xff) << 8 | (n[3] & 0xff);
+      v4Masks[k] = prefixes[i] == 0 ? 0 : -1 << (32 - prefixes[i]);
+      k++;
+    }
   }
 
   /** Parses every entry; throws {@link IllegalArgumentException} naming the first bad one. */
@@ -58,6 +73,16 @@ final class CidrList extends AbstractList<String> {
   }
 
   boolean contains(String ip) {
+    if (ip.indexOf(':') < 0) {
+      // IPv4, as parseAddress reads it, compared as ints: the same prefix bits as sameNetwork compares.
+      long parsed = parseIpv4(ip);
+      if (parsed < 0) return false;
+      int address = (int) parsed;
+      for (int i = 0; i < v4Networks.length; i++) {
+        if (((address ^ v4Networks[i]) & v4Masks[i]) == 0) return true;
+      }
+      return false;
+    }
     byte[] address = parseAddress(ip);
     if (address == null) return false;
     for (int i = 0; i < networks.length; i++) {
@@ -80,26 +105,33 @@ final class CidrList extends AbstractList<String> {
   /** IPv4 dotted quad or IPv6 literal to bytes, without any name lookup; {@code null} if neither. */
   static byte[] parseAddress(String s) {
     if (s.indexOf(':') >= 0) return parseIpv6(s);
-    byte[] out = new byte[4];
+    long v4 = parseIpv4(s);
+    if (v4 < 0) return null;
+    return new byte[] {(byte) (v4 >>> 24), (byte) (v4 >>> 16), (byte) (v4 >>> 8), (byte) v4};
+  }
+
+  /** A dotted quad as an unsigned 32-bit value, or -1 if {@code s} is not one. */
+  private static long parseIpv4(String s) {
+    long out = 0;
     int part = 0;
     int value = -1;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c >= '0' && c <= '9') {
         // A leading zero (`010`) reads as octal to inet_aton-style parsers: ambiguous, so refused.
-        if (value == 0) return null;
+        if (value == 0) return -1;
         value = value < 0 ? c - '0' : value * 10 + (c - '0');
-        if (value > 255) return null;
+        if (value > 255) return -1;
       } else if (c == '.' && value >= 0 && part < 3) {
-        out[part++] = (byte) value;
+        out = out << 8 | value;
+        part++;
         value = -1;
       } else {
-        return null;
+        return -1;
       }
     }
-    if (part != 3 || value < 0) return null;
-    out[3] = (byte) value;
-    return out;
+    if (part != 3 || value < 0) return -1;
+    return out << 8 | value;
   }
 
   private static byte[] parseIpv6(String s) {

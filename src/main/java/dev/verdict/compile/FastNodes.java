@@ -203,13 +203,20 @@ final class FastNodes {
       this.text = text;
     }
 
+    private static final int LOWER = 0;
+    private static final int CONTAINS_ANY = ONE_ARGUMENT.size() + TWO_ARGUMENTS.indexOf("containsAny");
+
     /** The call, or {@code null} when {@code name} takes another number of arguments. */
-    static Call of(String name, List<Node> arguments, char[] expression, String text) {
+    static Node of(String name, List<Node> arguments, char[] expression, String text) {
       int one = ONE_ARGUMENT.indexOf(name);
       if (one >= 0) return arguments.size() == 1 ? new Call(one, arguments.get(0), null, expression, text) : null;
       int two = TWO_ARGUMENTS.indexOf(name);
       if (two >= 0 && arguments.size() == 2) {
-        return new Call(ONE_ARGUMENT.size() + two, arguments.get(0), arguments.get(1), expression, text);
+        Call call = new Call(ONE_ARGUMENT.size() + two, arguments.get(0), arguments.get(1), expression, text);
+        if (call.function == CONTAINS_ANY && call.a instanceof Call inner && inner.function == LOWER) {
+          return new ContainsAnyOfLower(inner, call);
+        }
+        return call;
       }
       return null;
     }
@@ -218,6 +225,11 @@ final class FastNodes {
     Object eval(ExpressionScope scope) {
       Object x = a.eval(scope);
       Object y = b == null ? null : b.eval(scope);
+      return apply(x, y);
+    }
+
+    /** The function applied to argument values already evaluated, failures wrapped as {@link #eval} wraps them. */
+    Object apply(Object x, Object y) {
       try {
         return switch (function) {
           case 0 -> Functions.lower(x);
@@ -235,6 +247,39 @@ final class FastNodes {
       } catch (RuntimeException e) {
         throw failure(expression, text + ": " + e.getMessage(), e);
       }
+    }
+  }
+
+  /**
+   * {@code containsAny(lower(s), needles)}, the usual way to look for markers in a header, without
+   * building the lower-cased copy of {@code s} when it is not needed (a user agent is 100 characters
+   * or more, and this runs on every decision). Computes exactly what the two calls compute, failures
+   * included: whenever {@link Functions#containsAnyOfLowerCase} cannot answer for certain, the two
+   * calls run as written, on the values already evaluated, in the same order.
+   */
+  static final class ContainsAnyOfLower extends Node {
+    private final Call lower;
+    private final Call containsAny;
+
+    ContainsAnyOfLower(Call lower, Call containsAny) {
+      this.lower = lower;
+      this.containsAny = containsAny;
+    }
+
+    @Override
+    Object eval(ExpressionScope scope) {
+      Object s = lower.a.eval(scope);
+      if (s instanceof String text) {
+        // lower() of a String cannot fail, so evaluating the needles before lower-casing changes nothing.
+        Object needles = containsAny.b.eval(scope);
+        if (needles instanceof List<?> list) {
+          Boolean answer = Functions.containsAnyOfLowerCase(text, list);
+          if (answer != null) return answer;
+        }
+        return containsAny.apply(lower.apply(text, null), needles);
+      }
+      Object lowered = lower.apply(s, null);
+      return containsAny.apply(lowered, containsAny.b.eval(scope));
     }
   }
 

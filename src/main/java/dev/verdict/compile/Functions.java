@@ -80,6 +80,70 @@ public final class Functions {
   }
 
   /**
+   * {@code containsAny(lower(s), needles)} without building {@code lower(s)}, or {@code null} when
+   * that cannot be answered for certain this way (the caller then computes it as written).
+   *
+   * <p>Why it is the same answer: {@code toLowerCase(Locale.ROOT)} lower-cases character by
+   * character (a character may become several, and a non-ASCII one may become ASCII, such as the
+   * Kelvin sign), so a run of ASCII characters in {@code s} becomes the same run ASCII-lower-cased,
+   * contiguous, in {@code lower(s)}. A needle found in such a run is found in {@code lower(s)}; and
+   * when {@code s} is all ASCII, {@code lower(s)} is exactly {@code s} with A-Z lowered, so a needle
+   * not found in it is in no run and not in {@code lower(s)}. A non-ASCII {@code s} without a hit,
+   * and any needle that is neither a String nor null (whose {@code toString} might do anything), give
+   * {@code null}.
+   */
+  static Boolean containsAnyOfLowerCase(String s, List<?> needles) {
+    // By index where that is cheap: an iterator per call was the only allocation left here.
+    boolean byIndex = needles instanceof java.util.RandomAccess;
+    java.util.Iterator<?> it = byIndex ? null : needles.iterator();
+    for (int i = 0, count = needles.size(); i < count; i++) {
+      Object needle = byIndex ? needles.get(i) : it.next();
+      if (needle == null) continue;
+      if (!(needle instanceof String n)) return null;
+      if (asciiRunsContain(s, n)) return Boolean.TRUE;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) return null;
+    }
+    return Boolean.FALSE;
+  }
+
+  /** Whether some run of ASCII characters of {@code s}, with A-Z lowered, contains {@code needle}. */
+  private static boolean asciiRunsContain(String s, String needle) {
+    int m = needle.length();
+    if (m == 0) return true;
+    int last = s.length() - m;
+    if (last < 0) return false;
+    char lower = needle.charAt(0);
+    if (lower >= 0x80 || (lower >= 'A' && lower <= 'Z')) return false; // no lowered ASCII character is one
+    char upper = lower >= 'a' && lower <= 'z' ? (char) (lower - ('a' - 'A')) : lower;
+    // Candidates through String.indexOf, which the JVM vectorises: the first character as is, or upper-case.
+    int i = s.indexOf(lower);
+    int j = upper == lower ? -1 : s.indexOf(upper);
+    while (true) {
+      int at = i < 0 ? j : j < 0 ? i : Math.min(i, j);
+      if (at < 0 || at > last) return false;
+      if (asciiLowerRegionMatches(s, at, needle)) return true;
+      if (at == i) {
+        i = s.indexOf(lower, at + 1);
+      } else {
+        j = s.indexOf(upper, at + 1);
+      }
+    }
+  }
+
+  /** Whether {@code s} from {@code at} is ASCII and, with A-Z lowered, starts with {@code needle} (first character already matched). */
+  private static boolean asciiLowerRegionMatches(String s, int at, String needle) {
+    for (int k = 1; k < needle.length(); k++) {
+      char c = s.charAt(at + k);
+      if (c >= 0x80) return false;
+      if (c >= 'A' && c <= 'Z') c = (char) (c + ('a' - 'A'));
+      if (c != needle.charAt(k)) return false;
+    }
+    return true;
+  }
+
+  /**
    * Whether {@code list} is a list holding {@code value}. Unlike {@code contains}, which on a string
    * is a substring test (`'b10' contains 'b1'`), a claim of the wrong type is an error, so it denies.
    */

@@ -10,6 +10,7 @@ package dev.verdict.eval;
 public record NormalizedPath(String path, String[] segments) {
 
   private static final int MAX_LENGTH = 4096;
+  private static final String[] NO_SEGMENTS = {};
 
   /**
    * Normalises {@code raw}, or returns {@code null} when the path is ambiguous: `..` after an empty
@@ -20,15 +21,17 @@ public record NormalizedPath(String path, String[] segments) {
    */
   public static NormalizedPath of(String raw) {
     int end = raw.length();
+    int slashes = 0; // each kept segment follows a `/`, so this bounds the segments: no array to trim after
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
       if (c == '?' || c == '#') {
         end = i;
         break;
       }
+      if (c == '/') slashes++;
     }
     if (end == 0 || raw.charAt(0) != '/' || end > MAX_LENGTH) return null;
-    String[] stack = new String[Math.max(1, end / 2)];
+    String[] stack = new String[slashes];
     int depth = 0;
     int start = 1;
     boolean changed = end != raw.length();
@@ -56,7 +59,7 @@ public record NormalizedPath(String path, String[] segments) {
       }
       start = i + 1;
     }
-    String[] segments = java.util.Arrays.copyOf(stack, depth);
+    String[] segments = depth == stack.length ? stack : depth == 0 ? NO_SEGMENTS : java.util.Arrays.copyOf(stack, depth);
     String path;
     if (!changed) {
       path = end == raw.length() ? raw : raw.substring(0, end);

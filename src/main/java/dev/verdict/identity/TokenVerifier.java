@@ -120,19 +120,24 @@ public final class TokenVerifier {
     }
   }
 
-  /** A fully verified token, with what verified it: see "why the cache is safe" above. */
+  /**
+   * A fully verified token, with what verified it: see "why the cache is safe" above. {@code answer}
+   * is {@code identity} as an already succeeded future, made once: a completed future holds its
+   * value and nothing else, so every hit may hand out the same one (as Vert.x shares its empty one).
+   */
   private record Verified(Identity identity, long exp, String jti, long iat,
-                          IssuerKeys issuer, KeySet keys, String kid, JsonObject key) {}
+                          IssuerKeys issuer, KeySet keys, String kid, JsonObject key, Future<Identity> answer) {}
 
   /**
    * A cache key: the exact token, hashed over its last {@value #HASHED_CHARS} characters only.
    * Equality is still the whole text, so a hit is always the very bytes that verified. Hashing the
    * tail (signature bytes, uniformly distributed in every token that was verified and so could be
    * cached) spares hashing the 0.4-2 KB of each request's fresh token string; a caller who crafts
-   * colliding tails only lands in buckets of well-spread verified tokens.
+   * colliding tails only lands in buckets of well-spread verified tokens. Sixteen base64url
+   * characters are 96 random bits, far more than the 32 of the hash; the loop runs on every request.
    */
   private static final class TokenKey {
-    private static final int HASHED_CHARS = 32;
+    private static final int HASHED_CHARS = 16;
     private final String token;
     private final int hash;
 
@@ -250,7 +255,7 @@ public final class TokenVerifier {
       IssuerKeys issuer = hit.issuer();
       issuer.refreshIfDue(now);
       if (now <= hit.exp() + config.leewaySeconds() && issuer.trusts(hit.keys(), hit.kid(), hit.key())) {
-        return Future.succeededFuture(checkRevoked(hit));
+        return answer(hit);
       }
       cache.invalidate(key);
     }
@@ -325,9 +330,9 @@ public final class TokenVerifier {
       if (checked instanceof String reason) return invalid(reason);
       Verified v = (Verified) checked;
       v = new Verified(v.identity(), v.exp(), v.jti(), v.iat(), issuer, keys, t.kid(),
-          t.kid() == null ? null : keys.byKid.get(t.kid()));
+          t.kid() == null ? null : keys.byKid.get(t.kid()), Future.succeededFuture(v.identity()));
       if (caching && v.exp() != Long.MAX_VALUE) cache.put(key, v);
-      return Future.succeededFuture(checkRevoked(v));
+      return answer(v);
     });
   }
 
@@ -404,7 +409,13 @@ public final class TokenVerifier {
     Identity identity = Identity.verified((String) sub, permissions(claims, issuer), plain(claims));
     return new Verified(identity, exp instanceof Number n ? n.longValue() : Long.MAX_VALUE,
         jti instanceof String j ? j : null, iat instanceof Number n ? n.longValue() : Long.MIN_VALUE,
-        null, null, null, null);
+        null, null, null, null, null);
+  }
+
+  /** The verified identity unless revoked since, as a future: the one made at verification when it stands. */
+  private Future<Identity> answer(Verified v) {
+    Identity checked = checkRevoked(v);
+    return checked == v.identity() ? v.answer() : Future.succeededFuture(checked);
   }
 
   private Identity checkRevoked(Verified v) {

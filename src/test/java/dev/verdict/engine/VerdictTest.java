@@ -62,6 +62,25 @@ class VerdictTest {
   }
 
   @Test
+  void decisionIds_areFormattedWhenRead_asPrefixDashHexSequence_andStable() throws Exception {
+    Verdict verdict = Verdict.fromDirectory(RuleFiles.MOLTBOT_RULES, RuleFiles.STRONG_SECRETS);
+    Request request = new Request("GET", "/api/bots/b1", Map.of("user-agent", "Mozilla/5.0"), "10.0.0.7");
+    Decision[] decisions = new Decision[20];
+    for (int i = 0; i < decisions.length; i++) decisions[i] = verdict.decide("moltbot.http", request, READER);
+    String prefix = decisions[0].decisionId().substring(0, 13);
+    assertTrue(prefix.matches("[0-9a-f]{12}-"), prefix);
+    for (int i = 0; i < decisions.length; i++) {
+      // Read in reverse order of making: the text depends only on the decision, not on when it is read.
+      Decision d = decisions[decisions.length - 1 - i];
+      String id = d.decisionId();
+      assertEquals(prefix + Long.toHexString(decisions.length - i), id);
+      assertEquals(id, d.decisionId());
+      assertSame(id, d.decisionId());
+    }
+    assertEquals(prefix + "1", dev.verdict.vertx.DecisionJson.toJson(decisions[0]).getString("decision_id"));
+  }
+
+  @Test
   void unknownPackage_isRefused() throws Exception {
     Verdict verdict = Verdict.fromDirectory(RuleFiles.MOLTBOT_RULES, RuleFiles.STRONG_SECRETS);
     assertThrows(IllegalArgumentException.class,
