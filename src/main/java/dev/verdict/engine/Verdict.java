@@ -181,7 +181,7 @@ public final class Verdict {
    */
   public CompiledPolicy reload() throws PolicyLoadException {
     if (rulesDirectory == null) throw new IllegalStateException("this Verdict was not loaded from a directory");
-    return apply(() -> compiler.compileDirectory(rulesDirectory));
+    return apply(() -> compiler.compileDirectory(rulesDirectory, active.get()));
   }
 
   /**
@@ -194,7 +194,7 @@ public final class Verdict {
     List<RuleSet.Source> sources = new ArrayList<>();
     files.entrySet().stream().sorted(Map.Entry.comparingByKey())
         .forEach(e -> sources.add(new RuleSet.Source(e.getKey(), here, e.getValue())));
-    return apply(() -> compiler.compile(RuleSetReader.read(sources)));
+    return apply(() -> compiler.compile(RuleSetReader.read(sources), active.get()));
   }
 
   /** Replaces the active policy with one compiled elsewhere. */

@@ -10,6 +10,8 @@ import java.util.Map;
  * @param routes        allow and public routes
  * @param denyRoutes    {@code effect: deny} routes; any match overrides
  * @param identity      resolved identity settings, or {@code null} when every route is public
+ * @param sourceDigest  SHA-256 of the rule file's text, so a reload can keep this package, object
+ *                      and all, when its file did not change
  */
 public record CompiledPackage(
     String name,
@@ -21,7 +23,8 @@ public record CompiledPackage(
     List<Signal> signals,
     RouteMatcher routes,
     RouteMatcher denyRoutes,
-    List<CompiledRoute> routeList) {
+    List<CompiledRoute> routeList,
+    String sourceDigest) {
 
   public CompiledPackage {
     signals = List.copyOf(signals);

@@ -159,6 +159,27 @@ class PolicyStatusTest {
   }
 
   @Test
+  void reload_keepsThePackagesOfUnchangedFiles_asTheSameObjects() throws Exception {
+    write(dir, "secret.txt", "s".repeat(64));
+    write(dir, "shop.yaml", SHOP.formatted("orders:read").replace("${env:SHOP_SECRET}", "file:secret.txt"));
+    write(dir, "billing.yaml", SHOP.formatted("orders:read").replace("shop.http", "billing.http"));
+    Verdict verdict = Verdict.fromDirectory(dir, RuleFiles.STRONG_SECRETS);
+    var shop = verdict.policy().packageNamed("shop.http");
+    var billing = verdict.policy().packageNamed("billing.http");
+
+    write(dir, "billing.yaml", SHOP.formatted("orders:write").replace("shop.http", "billing.http"));
+    verdict.reload();
+    assertSame(shop, verdict.policy().packageNamed("shop.http"), "an untouched file's package is kept as it is");
+    assertNotEquals(billing, verdict.policy().packageNamed("billing.http"));
+    assertFalse(verdict.decide("billing.http", Request.of("GET", "/orders/1"), READER).allow());
+
+    write(dir, "secret.txt", "t".repeat(64)); // the rule file is unchanged, but its key is not
+    verdict.reload();
+    assertNotEquals(shop, verdict.policy().packageNamed("shop.http"));
+    assertEquals("t".repeat(64), verdict.policy().packageNamed("shop.http").identity().issuers().get(0).hmacSecret());
+  }
+
+  @Test
   void inMemorySources_loadAndReplace_withDiagnosticsNamingTheSource() throws Exception {
     Verdict verdict = Verdict.fromSources(Map.of("shop.yaml", SHOP.formatted("orders:read")), RuleFiles.STRONG_SECRETS);
     assertTrue(verdict.decide("shop.http", Request.of("GET", "/orders/1"), READER).allow());
