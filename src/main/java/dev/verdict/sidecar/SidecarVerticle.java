@@ -88,7 +88,8 @@ final class SidecarVerticle extends VerticleBase {
   }
 
   private void data(RoutingContext ctx) {
-    String path = ctx.request().path();
+    // The path vertx-web routed by (dot segments resolved), so `/v1/data/a/./b` names package a/b.
+    String path = ctx.normalizedPath();
     String rest = trimSlashes(path.length() > DATA_PREFIX.length() ? path.substring(DATA_PREFIX.length()) : "");
     boolean allowOnly = rest.equals("allow") || rest.endsWith("/allow");
     String packagePath = trimSlashes(allowOnly ? rest.substring(0, rest.length() - "allow".length()) : rest);
@@ -100,6 +101,12 @@ final class SidecarVerticle extends VerticleBase {
     }
     CompiledPackage pkg = policy.packageAt(packagePath);
     JsonObject body;
+    try {
+      if (ctx.body().length() > 0) RequestJson.rejectDuplicateKeys(ctx.body().buffer().getBytes());
+    } catch (RequestJson.InvalidInputException e) {
+      badRequest(ctx, e.getMessage());
+      return;
+    }
     try {
       body = ctx.body().length() == 0 ? null : ctx.body().asJsonObject();
     } catch (DecodeException | ClassCastException e) {

@@ -1,5 +1,9 @@
 package dev.verdict.vertx;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.verdict.Request;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +20,32 @@ public final class RequestJson {
   public static final class InvalidInputException extends Exception {
     public InvalidInputException(String message) {
       super(message);
+    }
+  }
+
+  private static final JsonFactory STRICT = JsonFactory.builder()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+  /**
+   * Refuses a JSON text that names one key twice in an object. Parsers disagree on which one wins
+   * (this one takes the last, others the first), so a proxy that checked one `path` could have a
+   * different one decided: an ambiguous request is refused, as ambiguous paths are. Other syntax
+   * errors are left to the decoder, which reports them.
+   */
+  public static void rejectDuplicateKeys(byte[] json) throws InvalidInputException {
+    try (JsonParser parser = STRICT.createParser(json)) {
+      while (parser.nextToken() != null) {
+        // Reading is the check: the parser throws at the second occurrence of a key.
+      }
+    } catch (JsonParseException e) {
+      String message = e.getOriginalMessage();
+      if (message != null && message.startsWith("Duplicate field")) {
+        String key = message.substring(message.indexOf('\'') + 1, Math.max(message.indexOf('\'') + 1,
+            message.lastIndexOf('\'')));
+        throw new InvalidInputException("duplicate key `" + key + "` in the request body");
+      }
+    } catch (java.io.IOException e) {
+      // Not a duplicate: the decoder will say what is wrong.
     }
   }
 

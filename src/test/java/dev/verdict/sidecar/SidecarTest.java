@@ -249,6 +249,31 @@ class SidecarTest {
   }
 
   @Test
+  void duplicateKeys_anywhereInTheBody_are400_neverResolvedByOrder() {
+    String token = token("alice", "bots:read");
+    String[] bodies = {
+        "{\"input\": {\"method\": \"GET\", \"path\": \"/api/bots/b1\", \"path\": \"/api/admin/users\"}}",
+        "{\"input\": {\"method\": \"GET\", \"path\": \"/api/bots/b1\", \"headers\": {\"authorization\": \"Bearer "
+            + token + "\", \"authorization\": \"Bearer x\"}}}",
+        "{\"input\": {\"method\": \"GET\", \"path\": \"/\"}, \"input\": {\"method\": \"GET\", \"path\": \"/x\"}}"};
+    for (String body : bodies) {
+      HttpResponse<Buffer> response = post("/v1/data/moltbot/http", body);
+      assertEquals(400, response.statusCode(), body);
+      assertTrue(response.bodyAsJsonObject().getString("reason").startsWith("duplicate key `"),
+          response.bodyAsString());
+    }
+  }
+
+  @Test
+  void dotSegmentsInTheDecisionPath_nameThePackageTheRouterMatched() {
+    JsonObject result = post("/v1/data/moltbot/./http", input("GET", "/api/bots/b1", TRUSTED_IP,
+        bearer(token("alice", "bots:read"))).encode()).bodyAsJsonObject().getJsonObject("result");
+    assertTrue(result.getBoolean("allow"), result::encode);
+    assertEquals(Boolean.TRUE, post("/v1/data/other/../moltbot/http/allow", input("GET", "/api/bots/b1", TRUSTED_IP,
+        bearer(token("alice", "bots:read"))).encode()).bodyAsJsonObject().getValue("result"));
+  }
+
+  @Test
   void malformedJson_is400_withJsonReason() {
     HttpResponse<Buffer> response = post("/v1/data/moltbot/http", "{\"input\": ");
     assertEquals(400, response.statusCode());
