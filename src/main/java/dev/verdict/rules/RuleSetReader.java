@@ -4,7 +4,6 @@ import dev.verdict.Diagnostic;
 import dev.verdict.PolicyLoadException;
 import dev.verdict.SourceLocation;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,8 +55,9 @@ public final class RuleSetReader {
           continue;
         }
         sources.add(new RuleSet.Source(display, file.toAbsolutePath().getParent(), decodeUtf8(bytes)));
-      } catch (CharacterCodingException e) {
-        problems.add(new Diagnostic(SourceLocation.of(display), "invalid_encoding", "file is not valid UTF-8"));
+      } catch (InvalidUtf8 e) {
+        problems.add(new Diagnostic(new SourceLocation(display, e.line, e.column), "invalid_encoding",
+            "file is not valid UTF-8 from here on"));
       } catch (IOException e) {
         problems.add(new Diagnostic(SourceLocation.of(display), "io_error", "cannot read file: " + e.getMessage()));
       }
@@ -153,11 +153,42 @@ public final class RuleSetReader {
     return abs.startsWith(cwd) ? cwd.relativize(abs).toString() : abs.toString();
   }
 
-  private static String decodeUtf8(byte[] bytes) throws CharacterCodingException {
-    return StandardCharsets.UTF_8.newDecoder()
+  /** The text of a rule file, or the position of its first byte that is not UTF-8. */
+  private static String decodeUtf8(byte[] bytes) throws InvalidUtf8 {
+    java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+    java.nio.charset.CoderResult result = StandardCharsets.UTF_8.newDecoder()
         .onMalformedInput(CodingErrorAction.REPORT)
         .onUnmappableCharacter(CodingErrorAction.REPORT)
-        .decode(java.nio.ByteBuffer.wrap(bytes))
-        .toString();
+        .decode(in, out, true);
+    if (result.isError()) {
+      // `out` holds the valid text before the bad byte: its lines and last line's length place it.
+      out.flip();
+      int line = 1;
+      int column = 1;
+      for (int i = 0; i < out.length(); i++) {
+        if (out.charAt(i) == '\n') {
+          line++;
+          column = 1;
+        } else {
+          column++;
+        }
+      }
+      throw new InvalidUtf8(line, column);
+    }
+    out.flip();
+    return out.toString();
+  }
+
+  /** Where a file stops being UTF-8. */
+  private static final class InvalidUtf8 extends Exception {
+    final int line;
+    final int column;
+
+    InvalidUtf8(int line, int column) {
+      super(null, null, false, false);
+      this.line = line;
+      this.column = column;
+    }
   }
 }

@@ -351,14 +351,14 @@ class RuleFileDiagnosticsTest {
   }
 
   @Test
-  void invalidUtf8Bytes_isInvalidEncoding_atTheStartOfTheFile() throws Exception {
+  void invalidUtf8Bytes_isInvalidEncoding_atTheBadByte() throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     bytes.writeBytes("package: shop.http\n# caf".getBytes(StandardCharsets.US_ASCII));
     bytes.writeBytes(new byte[] {(byte) 0xC3, (byte) 0x28}); // a lead byte without its continuation
     bytes.writeBytes("\n".getBytes(StandardCharsets.US_ASCII));
     Path broken = dir.resolve("shop.yaml");
     Files.write(broken, bytes.toByteArray());
-    assertEquals(List.of(display(broken) + ":1:1: error[invalid_encoding]: file is not valid UTF-8"),
+    assertEquals(List.of(display(broken) + ":2:6: error[invalid_encoding]: file is not valid UTF-8 from here on"),
         rendered(diagnostics(dir)));
   }
 
@@ -376,7 +376,7 @@ class RuleFileDiagnosticsTest {
     List<Diagnostic> problems = diagnostics(dir);
     // Without `public: true` the route needs a permission and the package an identity section.
     assertEquals(List.of(
-        display(broken) + ":1:1: error[invalid_encoding]: file is not valid UTF-8",
+        display(broken) + ":1:4: error[invalid_encoding]: file is not valid UTF-8 from here on",
         display(dir.resolve("b-typo.yaml")) + ":1:1: error[missing_key]: missing key `identity`: routes that are"
             + " not public need a token to verify",
         display(dir.resolve("b-typo.yaml")) + ":3:5: error[missing_permission]: route needs `permission`,"
