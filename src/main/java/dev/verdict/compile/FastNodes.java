@@ -212,7 +212,8 @@ final class FastNodes {
       if (one >= 0) return arguments.size() == 1 ? new Call(one, arguments.get(0), null, expression, text) : null;
       int two = TWO_ARGUMENTS.indexOf(name);
       if (two >= 0 && arguments.size() == 2) {
-        Call call = new Call(ONE_ARGUMENT.size() + two, arguments.get(0), arguments.get(1), expression, text);
+        Node second = name.equals("cidr") ? preparsedNetworks(arguments.get(1)) : arguments.get(1);
+        Call call = new Call(ONE_ARGUMENT.size() + two, arguments.get(0), second, expression, text);
         if (call.function == CONTAINS_ANY && call.a instanceof Call inner && inner.function == LOWER) {
           return new ContainsAnyOfLower(inner, call);
         }
@@ -226,6 +227,27 @@ final class FastNodes {
       Object x = a.eval(scope);
       Object y = b == null ? null : b.eval(scope);
       return apply(x, y);
+    }
+
+    /**
+     * {@code cidr(ip, '10.0.0.0/8')} or {@code cidr(ip, ['10.0.0.0/8', ...])}: the literal networks
+     * parsed once here, as lists in {@code data} are at load time, instead of on every call. A
+     * literal that does not parse is left as it is, to fail at run time exactly as before.
+     */
+    private static Node preparsedNetworks(Node networks) {
+      List<String> texts;
+      if (networks instanceof Literal l && l.value instanceof String single) {
+        texts = List.of(single);
+      } else if (networks instanceof InlineList list && list.value.stream().allMatch(String.class::isInstance)) {
+        texts = list.value.stream().map(String.class::cast).toList();
+      } else {
+        return networks;
+      }
+      try {
+        return new Literal(CidrList.parse(texts));
+      } catch (IllegalArgumentException notNetworks) {
+        return networks;
+      }
     }
 
     /** The function applied to argument values already evaluated, failures wrapped as {@link #eval} wraps them. */

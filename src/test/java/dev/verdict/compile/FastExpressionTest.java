@@ -172,6 +172,28 @@ class FastExpressionTest {
     assertInstanceOf(FastExpression.class, compile(expression));
   }
 
+  /** Literal networks are parsed once at compile time; the answers stay MVEL's, failures included. */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {
+      "cidr(ip, '10.0.0.0/8')",
+      "cidr(ip, '192.168.0.0/16')",
+      "cidr(ip, ['192.168.0.0/16', '10.1.0.0/16'])",
+      "cidr(ip, ['::1/128'])",
+      "cidr(userAgent, '10.0.0.0/8')",
+  })
+  void cidrOfLiteralNetworks_answersAsMvel(String expression) {
+    Expression e = compile(expression);
+    assertInstanceOf(FastExpression.class, e);
+    assertEquals(mvelFresh(expression, SCOPE), e.evaluate(SCOPE));
+  }
+
+  @Test
+  void cidrOfALiteralThatIsNoNetwork_stillFailsWhenEvaluated() {
+    Expression e = compile("cidr(ip, 'not a network')");
+    assertThrows(RuntimeException.class, () -> e.evaluate(SCOPE));
+    assertThrows(RuntimeException.class, () -> mvelFresh("cidr(ip, 'not a network')", SCOPE));
+  }
+
   /** Each is a shape MVEL builds differently from standard precedence, or evaluates with state. */
   @ParameterizedTest(name = "[{index}] {0}")
   @ValueSource(strings = {
