@@ -3,6 +3,7 @@ package dev.verdict.identity;
 import dev.verdict.Identity;
 import dev.verdict.Request;
 import dev.verdict.policy.CompiledPackage;
+import dev.verdict.policy.CompiledPolicy;
 import dev.verdict.policy.IdentityConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -54,6 +55,21 @@ public final class IdentityVerifiers {
   /** The revocation list every verifier consults. */
   public RevocationList revocations() {
     return options.revocations();
+  }
+
+  /**
+   * Makes the verifiers of every package of {@code policy} now, so that a remote JWKS is fetched
+   * as the policy is loaded rather than when its first token arrives. A package whose keys
+   * vertx-auth-jwt refuses is left as it was: its requests answer {@code Invalid token}.
+   */
+  public void prepare(CompiledPolicy policy) {
+    for (CompiledPackage pkg : policy.packages()) {
+      try {
+        forPackage(pkg);
+      } catch (IllegalArgumentException refusedKeys) {
+        // Reported on each request for this package, as without preparing.
+      }
+    }
   }
 
   /** The verifier for {@code pkg}, or {@code null} when the package has no identity section. */

@@ -1,6 +1,9 @@
 package dev.verdict.sidecar;
 
+import dev.verdict.engine.PolicyListener;
+import dev.verdict.engine.Shadow;
 import dev.verdict.engine.Verdict;
+import dev.verdict.policy.CompiledPolicy;
 import dev.verdict.identity.IdentityVerifiers;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -36,6 +39,10 @@ public final class SidecarServer {
    */
   public static Future<Running> start(Vertx vertx, Verdict verdict, Options options) {
     IdentityVerifiers identities = IdentityVerifiers.create(vertx, verdict::nowEpochSeconds);
+    // Remote JWKS are fetched as each policy (active or shadow) is activated, not by its first token.
+    prepareOnActivation(verdict, identities);
+    Shadow shadow = verdict.shadow();
+    if (shadow != null) prepareOnActivation(shadow.candidate(), identities);
     Metrics metrics = new Metrics();
     int instances = options.port() == 0 ? 1 : options.instances();
     AtomicReference<SidecarVerticle> first = new AtomicReference<>();
@@ -45,5 +52,15 @@ public final class SidecarServer {
       return v;
     }, new DeploymentOptions().setInstances(instances))
         .map(id -> new Running(id, first.get().actualPort()));
+  }
+
+  private static void prepareOnActivation(Verdict verdict, IdentityVerifiers identities) {
+    identities.prepare(verdict.policy());
+    verdict.addListener(new PolicyListener() {
+      @Override
+      public void activated(CompiledPolicy policy, CompiledPolicy previous) {
+        identities.prepare(policy);
+      }
+    });
   }
 }
