@@ -29,56 +29,53 @@ final class Metrics {
 
   String render(Verdict verdict) {
     PolicyStatus status = verdict.status();
-    StringBuilder sb = new StringBuilder(512);
-    sb.append("# HELP verdict_decisions_total Decisions made, by outcome.\n");
-    sb.append("# TYPE verdict_decisions_total counter\n");
-    decisions.forEach((o, n) -> sb.append("verdict_decisions_total{outcome=\"")
-        .append(o.name().toLowerCase(Locale.ROOT)).append("\"} ").append(n.sum()).append('\n'));
-    sb.append("# HELP verdict_bad_requests_total Data API requests refused as malformed.\n");
-    sb.append("# TYPE verdict_bad_requests_total counter\n");
-    sb.append("verdict_bad_requests_total ").append(badRequests.sum()).append('\n');
+    StringBuilder sb = new StringBuilder(1024);
+    declare(sb, "verdict_decisions_total", "counter", "Decisions made, by outcome.");
+    decisions.forEach((o, n) -> sample(sb, "verdict_decisions_total{outcome=\"" + o.name().toLowerCase(Locale.ROOT)
+        + "\"}", n.sum()));
+    declare(sb, "verdict_bad_requests_total", "counter", "Data API requests refused as malformed.");
+    sample(sb, "verdict_bad_requests_total", badRequests.sum());
     if (status.revision() != null) {
-      sb.append("# HELP verdict_policy_info The active policy revision.\n");
-      sb.append("# TYPE verdict_policy_info gauge\n");
-      sb.append("verdict_policy_info{revision=\"").append(status.revision()).append("\"} 1\n");
+      declare(sb, "verdict_policy_info", "gauge", "The active policy revision.");
+      sample(sb, "verdict_policy_info{revision=\"" + status.revision() + "\"}", 1);
     }
-    sb.append("# HELP verdict_policy_ready 1 while a policy is active.\n");
-    sb.append("# TYPE verdict_policy_ready gauge\n");
-    sb.append("verdict_policy_ready ").append(status.ready() ? 1 : 0).append('\n');
-    sb.append("# HELP verdict_policy_reloads_total Reloads that activated a policy or were refused.\n");
-    sb.append("# TYPE verdict_policy_reloads_total counter\n");
-    sb.append("verdict_policy_reloads_total{result=\"activated\"} ").append(status.activations()).append('\n');
-    sb.append("verdict_policy_reloads_total{result=\"failed\"} ").append(status.failures()).append('\n');
-    sb.append("# HELP verdict_policy_last_reload_success 1 if the latest reload compiled, 0 if it was refused.\n");
-    sb.append("# TYPE verdict_policy_last_reload_success gauge\n");
-    sb.append("verdict_policy_last_reload_success ").append(lastReloadSucceeded(status) ? 1 : 0).append('\n');
+    declare(sb, "verdict_policy_ready", "gauge", "1 while a policy is active.");
+    sample(sb, "verdict_policy_ready", status.ready() ? 1 : 0);
+    reloads(sb, "verdict_policy", "", status);
     if (status.activatedAt() != null) {
-      sb.append("# HELP verdict_policy_activated_timestamp_seconds When the active policy was activated.\n");
-      sb.append("# TYPE verdict_policy_activated_timestamp_seconds gauge\n");
-      sb.append("verdict_policy_activated_timestamp_seconds ").append(status.activatedAt().getEpochSecond())
-          .append('\n');
+      declare(sb, "verdict_policy_activated_timestamp_seconds", "gauge", "When the active policy was activated.");
+      sample(sb, "verdict_policy_activated_timestamp_seconds", status.activatedAt().getEpochSecond());
     }
     Shadow shadow = verdict.shadow();
     if (shadow != null) {
-      sb.append("# HELP verdict_shadow_decisions_total Requests also decided by the shadow candidate policy.\n");
-      sb.append("# TYPE verdict_shadow_decisions_total counter\n");
-      sb.append("verdict_shadow_decisions_total ").append(shadow.compared()).append('\n');
-      sb.append("# HELP verdict_shadow_disagreements_total Requests the candidate would have answered differently.\n");
-      sb.append("# TYPE verdict_shadow_disagreements_total counter\n");
-      sb.append("verdict_shadow_disagreements_total ").append(shadow.disagreements()).append('\n');
-      PolicyStatus candidate = shadow.candidate().status();
-      sb.append("# HELP verdict_shadow_policy_reloads_total Shadow-candidate reloads that activated or were refused.\n");
-      sb.append("# TYPE verdict_shadow_policy_reloads_total counter\n");
-      sb.append("verdict_shadow_policy_reloads_total{result=\"activated\"} ").append(candidate.activations()).append('\n');
-      sb.append("verdict_shadow_policy_reloads_total{result=\"failed\"} ").append(candidate.failures()).append('\n');
-      sb.append("# HELP verdict_shadow_policy_last_reload_success 1 if the candidate's latest reload compiled.\n");
-      sb.append("# TYPE verdict_shadow_policy_last_reload_success gauge\n");
-      sb.append("verdict_shadow_policy_last_reload_success ").append(lastReloadSucceeded(candidate) ? 1 : 0).append('\n');
+      declare(sb, "verdict_shadow_decisions_total", "counter", "Requests also decided by the shadow candidate policy.");
+      sample(sb, "verdict_shadow_decisions_total", shadow.compared());
+      declare(sb, "verdict_shadow_disagreements_total", "counter",
+          "Requests the candidate would have answered differently.");
+      sample(sb, "verdict_shadow_disagreements_total", shadow.disagreements());
+      reloads(sb, "verdict_shadow_policy", "shadow candidate ", shadow.candidate().status());
     }
     return sb.toString();
   }
 
-  private static boolean lastReloadSucceeded(PolicyStatus status) {
-    return status.lastReload() == null || status.lastReload().result() != PolicyStatus.Result.FAILED;
+  /** Reload counters and the last-reload gauge of one policy (active, or shadow candidate). */
+  private static void reloads(StringBuilder sb, String prefix, String whose, PolicyStatus status) {
+    declare(sb, prefix + "_reloads_total", "counter", "Reloads of the " + whose + "rules that activated a policy or"
+        + " were refused.");
+    sample(sb, prefix + "_reloads_total{result=\"activated\"}", status.activations());
+    sample(sb, prefix + "_reloads_total{result=\"failed\"}", status.failures());
+    declare(sb, prefix + "_last_reload_success", "gauge", "1 if the latest reload of the " + whose
+        + "rules compiled, 0 if it was refused.");
+    boolean succeeded = status.lastReload() == null || status.lastReload().result() != PolicyStatus.Result.FAILED;
+    sample(sb, prefix + "_last_reload_success", succeeded ? 1 : 0);
+  }
+
+  private static void declare(StringBuilder sb, String name, String type, String help) {
+    sb.append("# HELP ").append(name).append(' ').append(help).append('\n');
+    sb.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  }
+
+  private static void sample(StringBuilder sb, String series, long value) {
+    sb.append(series).append(' ').append(value).append('\n');
   }
 }
