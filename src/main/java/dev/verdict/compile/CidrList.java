@@ -46,11 +46,7 @@ final class CidrList extends AbstractList<String> {
       byte[] address = slash < 0 ? null : parseAddress(c.substring(0, slash));
       int prefix = -1;
       if (address != null) {
-        try {
-          prefix = Integer.parseInt(c.substring(slash + 1));
-        } catch (NumberFormatException ignored) {
-          prefix = -1;
-        }
+        prefix = decimal(c.substring(slash + 1));
       }
       if (address == null || prefix < 0 || prefix > address.length * 8) {
         throw new IllegalArgumentException("`" + c + "` is not a cidr like `10.0.0.0/8` or `fd00::/8`");
@@ -164,13 +160,37 @@ final class CidrList extends AbstractList<String> {
     if (part.isEmpty()) return true;
     for (String g : part.split(":", -1)) {
       if (g.isEmpty() || g.length() > 4) return false;
-      try {
-        out.add(Integer.parseInt(g, 16));
-      } catch (NumberFormatException e) {
-        return false;
+      int value = 0;
+      for (int i = 0; i < g.length(); i++) {
+        int digit = hexDigit(g.charAt(i));
+        if (digit < 0) return false;
+        value = value << 4 | digit;
       }
+      out.add(value);
     }
     return true;
+  }
+
+  // ASCII digits only. Integer.parseInt also takes a sign and any Unicode digit, so `::+1` or
+  // `::１` (fullwidth) read as `::1`: a spelling no other component reads as an address, and a
+  // check written against `::1/128` must not accept it.
+  private static int hexDigit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+
+  /** A prefix length in ASCII decimal digits (at most three), else -1. */
+  private static int decimal(String s) {
+    if (s.isEmpty() || s.length() > 3) return -1;
+    int value = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') return -1;
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   @Override

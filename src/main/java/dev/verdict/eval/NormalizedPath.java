@@ -80,16 +80,16 @@ public record NormalizedPath(String path, String[] segments) {
         continue;
       }
       if (i + 2 >= to) return null; // truncated escape
-      int hi = Character.digit(raw.charAt(i + 1), 16);
-      int lo = Character.digit(raw.charAt(i + 2), 16);
+      int hi = hex(raw.charAt(i + 1));
+      int lo = hex(raw.charAt(i + 2));
       if (hi < 0 || lo < 0) return null;
       char value = (char) (hi * 16 + lo);
       // Encoded separators, NUL, dots and `;` are how path-matcher bypasses are built: the PDP and
       // the service behind it would disagree on where segments end.
       if (value == '/' || value == '\\' || value == '.' || value == ';' || value < 0x20 || value == 0x7f) return null;
       // Double encoding (`%252e`): a second decoder further down the chain would see `%2e`.
-      if (value == '%' && i + 4 < to && Character.digit(raw.charAt(i + 3), 16) >= 0
-          && Character.digit(raw.charAt(i + 4), 16) >= 0) return null;
+      if (value == '%' && i + 4 < to && hex(raw.charAt(i + 3)) >= 0
+          && hex(raw.charAt(i + 4)) >= 0) return null;
       if (value >= 0x80 && !validUtf8Run(raw, i, to)) return null;
       if (decoded == null) decoded = new StringBuilder(to - from).append(raw, from, i);
       if (isUnreserved(value)) {
@@ -110,8 +110,8 @@ public record NormalizedPath(String path, String[] segments) {
     int i = start;
     java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(8);
     while (i + 2 < to && raw.charAt(i) == '%') {
-      int hi = Character.digit(raw.charAt(i + 1), 16);
-      int lo = Character.digit(raw.charAt(i + 2), 16);
+      int hi = hex(raw.charAt(i + 1));
+      int lo = hex(raw.charAt(i + 2));
       if (hi < 0 || lo < 0 || hi < 8) break;
       bytes.write(hi * 16 + lo);
       i += 3;
@@ -133,8 +133,20 @@ public record NormalizedPath(String path, String[] segments) {
   /** Whether the escape at {@code i} continues a run of escaped non-ASCII bytes begun before it. */
   private static boolean isContinuation(String raw, int i) {
     if (i < 3 || raw.charAt(i - 3) != '%') return false;
-    int hi = Character.digit(raw.charAt(i - 2), 16);
+    int hi = hex(raw.charAt(i - 2));
     return hi >= 8;
+  }
+
+  /**
+   * The value of an ASCII hex digit, else -1. Not {@link Character#digit}: it also reads fullwidth
+   * and other Unicode digits, so {@code %٦٨} (Arabic-Indic six, eight) would decode to {@code h}
+   * while the service behind sees an invalid escape, and the PDP would decide another path.
+   */
+  private static int hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
   }
 
   private static boolean isUnreserved(char c) {

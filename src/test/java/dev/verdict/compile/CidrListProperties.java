@@ -56,6 +56,33 @@ class CidrListProperties {
     assertFalse(CidrList.parse(List.of("::/0")).contains("203.0.113.9"));
   }
 
+  /**
+   * IPv6 groups are hexadecimal digits and nothing else: Integer.parseInt(g, 16) also takes a sign
+   * and any Unicode digit, which read `::+1` or `::１` (fullwidth one) as the trusted `::1`.
+   */
+  @Example
+  void ipv6GroupsWithSignsOrNonAsciiDigits_areNoAddress() {
+    CidrList loopback = CidrList.parse(List.of("::1/128"));
+    CidrList everything = CidrList.parse(List.of("::/0"));
+    for (String ip : List.of("::+1", "::\uFF11", "::\u0661", "::-1", "+0::1", "0:0:0:0:0:0:0:+1", "::+ffff")) {
+      assertEquals(null, CidrList.parseAddress(ip), ip);
+      assertFalse(loopback.contains(ip), ip);
+      assertFalse(everything.contains(ip), ip);
+    }
+    assertTrue(loopback.contains("0:0:0:0:0:0:0:1"));
+    assertTrue(everything.contains("fD00:AbC::1"));
+  }
+
+  /** A prefix length is ASCII decimal digits: `/+8` and `/٨` (Arabic-Indic eight) are no prefix. */
+  @Example
+  void prefixWithASignOrNonAsciiDigits_isRefused() {
+    for (String cidr : List.of("10.0.0.0/+8", "10.0.0.0/\u0668", "::1/+128", "10.0.0.0/", "10.0.0.0/-0")) {
+      org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> CidrList.parse(List.of(cidr)),
+          cidr);
+    }
+    assertTrue(CidrList.parse(List.of("10.0.0.0/8")).contains("10.9.9.9"));
+  }
+
   private static boolean reference(String ip, List<String> cidrs) {
     byte[] address = CidrList.parseAddress(ip);
     if (address == null) return false;

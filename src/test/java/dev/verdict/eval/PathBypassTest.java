@@ -55,6 +55,9 @@ class PathBypassTest {
       /api/bots/%e0%80%ae/admin/users    | three-byte overlong dot                                    | BAD_REQUEST
       /api/bots/%zz/admin/users          | invalid percent escape                                     | BAD_REQUEST
       /api/bots/%2/admin/users           | truncated percent escape                                   | BAD_REQUEST
+      /%\u0666\u0668ealth                   | Arabic-Indic digits `%٦٨` decoded as `h`, to a public route | BAD_REQUEST
+      /api/%\uFF16\uFF11dmin/users           | fullwidth digits `%６１` decoded as `a`                     | BAD_REQUEST
+      /api/%6\uFF11dmin/users                | one fullwidth digit                                        | BAD_REQUEST
       //api/admin/users                  | leading double slash                                       | FORBIDDEN
       /api//admin/users                  | inner double slash                                         | FORBIDDEN
       /api/./admin/users                 | current-directory segment                                  | FORBIDDEN
