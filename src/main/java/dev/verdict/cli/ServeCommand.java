@@ -153,8 +153,9 @@ final class ServeCommand implements Callable<Integer> {
       @Override
       public void activated(CompiledPolicy policy, CompiledPolicy previous) {
         lastFailed = false;
-        out.printf("verdict: %srules reloaded: revision %s active (was %s), %d files%n", which, policy.revision(),
-            previous == null ? "none" : previous.revision(), policy.files().size());
+        int files = policy.files().size();
+        out.printf("verdict: %srules reloaded: revision %s active (was %s), %d file%s%n", which, policy.revision(),
+            previous == null ? "none" : previous.revision(), files, files == 1 ? "" : "s");
         out.flush();
       }
 
