@@ -43,10 +43,16 @@ final class CidrList extends AbstractList<String> {
     for (int i = 0; i < cidrs.size(); i++) {
       String c = cidrs.get(i);
       int slash = c.indexOf('/');
-      byte[] address = slash < 0 ? null : parseAddress(c.substring(0, slash));
+      String host = slash < 0 ? "" : c.substring(0, slash);
+      byte[] address = slash < 0 ? null : host.indexOf(':') >= 0 ? parseIpv6(host) : parseAddress(host);
       int prefix = -1;
       if (address != null) {
         prefix = decimal(c.substring(slash + 1));
+        if (address.length == 16 && isIpv4Mapped(address) && prefix >= 96) {
+          // `::ffff:10.0.0.0/104` is `10.0.0.0/8`, written for a dual-stack listener.
+          address = java.util.Arrays.copyOfRange(address, 12, 16);
+          prefix -= 96;
+        }
       }
       if (address == null || prefix < 0 || prefix > address.length * 8) {
         throw new IllegalArgumentException("`" + c + "` is not a cidr like `10.0.0.0/8` or `fd00::/8`");
@@ -69,20 +75,25 @@ final class CidrList extends AbstractList<String> {
   }
 
   boolean contains(String ip) {
+    int address;
     if (ip.indexOf(':') < 0) {
       // IPv4, as parseAddress reads it, compared as ints: the same prefix bits as sameNetwork compares.
       long parsed = parseIpv4(ip);
       if (parsed < 0) return false;
-      int address = (int) parsed;
-      for (int i = 0; i < v4Networks.length; i++) {
-        if (((address ^ v4Networks[i]) & v4Masks[i]) == 0) return true;
+      address = (int) parsed;
+    } else {
+      byte[] bytes = parseAddress(ip);
+      if (bytes == null) return false;
+      if (bytes.length == 16) {
+        for (int i = 0; i < networks.length; i++) {
+          if (networks[i].length == 16 && sameNetwork(networks[i], bytes, prefixes[i])) return true;
+        }
+        return false;
       }
-      return false;
+      address = (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | (bytes[3] & 0xff);
     }
-    byte[] address = parseAddress(ip);
-    if (address == null) return false;
-    for (int i = 0; i < networks.length; i++) {
-      if (networks[i].length == address.length && sameNetwork(networks[i], address, prefixes[i])) return true;
+    for (int i = 0; i < v4Networks.length; i++) {
+      if (((address ^ v4Networks[i]) & v4Masks[i]) == 0) return true;
     }
     return false;
   }
@@ -98,9 +109,17 @@ final class CidrList extends AbstractList<String> {
     return (network[fullBytes] & mask) == (address[fullBytes] & mask);
   }
 
-  /** IPv4 dotted quad or IPv6 literal to bytes, without any name lookup; {@code null} if neither. */
+  /**
+   * IPv4 dotted quad or IPv6 literal to bytes, without any name lookup; {@code null} if neither.
+   * An IPv4-mapped IPv6 address ({@code ::ffff:10.1.2.3}, as dual-stack sockets and proxies write
+   * IPv4 clients) is that IPv4 address: otherwise a list of IPv4 ranges would miss the client in
+   * its other spelling, and a blocklist would fail open.
+   */
   static byte[] parseAddress(String s) {
-    if (s.indexOf(':') >= 0) return parseIpv6(s);
+    if (s.indexOf(':') >= 0) {
+      byte[] v6 = parseIpv6(s);
+      return v6 != null && isIpv4Mapped(v6) ? java.util.Arrays.copyOfRange(v6, 12, 16) : v6;
+    }
     long v4 = parseIpv4(s);
     if (v4 < 0) return null;
     return new byte[] {(byte) (v4 >>> 24), (byte) (v4 >>> 16), (byte) (v4 >>> 8), (byte) v4};
@@ -130,9 +149,22 @@ final class CidrList extends AbstractList<String> {
     return out << 8 | value;
   }
 
+  /** {@code ::ffff:0:0/96}. */
+  private static boolean isIpv4Mapped(byte[] v6) {
+    for (int i = 0; i < 10; i++) if (v6[i] != 0) return false;
+    return v6[10] == (byte) 0xff && v6[11] == (byte) 0xff;
+  }
+
   private static byte[] parseIpv6(String s) {
     if (s.startsWith("[") && s.endsWith("]")) s = s.substring(1, s.length() - 1);
     if (s.indexOf('%') >= 0 || s.isEmpty()) return null;
+    int lastColon = s.lastIndexOf(':');
+    if (s.indexOf('.', lastColon) >= 0) {
+      // A dotted IPv4 tail (`::ffff:10.1.2.3`) is the last two groups.
+      long v4 = parseIpv4(s.substring(lastColon + 1));
+      if (v4 < 0) return null;
+      s = s.substring(0, lastColon + 1) + Long.toHexString(v4 >>> 16) + ":" + Long.toHexString(v4 & 0xffff);
+    }
     int doubleColon = s.indexOf("::");
     if (doubleColon >= 0 && s.indexOf("::", doubleColon + 1) >= 0) return null;
     List<Integer> head = new ArrayList<>();

@@ -73,6 +73,24 @@ class CidrListProperties {
     assertTrue(everything.contains("fD00:AbC::1"));
   }
 
+  /** `::ffff:a.b.c.d` is the IPv4 client a.b.c.d, whichever way the address or the range is written. */
+  @Example
+  void ipv4MappedIpv6_isTheIpv4Address() {
+    CidrList blocked = CidrList.parse(List.of("203.0.113.0/24"));
+    for (String ip : List.of("::ffff:203.0.113.9", "::FFFF:cb00:7109", "0:0:0:0:0:ffff:203.0.113.9", "[::ffff:203.0.113.9]")) {
+      assertTrue(blocked.contains(ip), ip);
+    }
+    assertFalse(blocked.contains("::ffff:203.0.114.9"));
+    assertFalse(blocked.contains("64:ff9b::203.0.113.9"), "NAT64 is another address, not a mapped one");
+    CidrList writtenAsV6 = CidrList.parse(List.of("::ffff:10.0.0.0/104"));
+    assertTrue(writtenAsV6.contains("10.1.2.3"));
+    assertTrue(writtenAsV6.contains("::ffff:10.1.2.3"));
+    assertFalse(writtenAsV6.contains("11.1.2.3"));
+    assertEquals(null, CidrList.parseAddress("::ffff:10.1.2"));
+    assertEquals(null, CidrList.parseAddress("::ffff:010.1.2.3"));
+    assertEquals(null, CidrList.parseAddress("1.2.3.4::"));
+  }
+
   /** A prefix length is ASCII decimal digits: `/+8` and `/٨` (Arabic-Indic eight) are no prefix. */
   @Example
   void prefixWithASignOrNonAsciiDigits_isRefused() {
