@@ -8,7 +8,6 @@ import dev.verdict.policy.CompiledPackage;
 import dev.verdict.policy.CompiledPolicy;
 import dev.verdict.sidecar.SidecarServer;
 import io.vertx.core.Vertx;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,13 +99,8 @@ final class ServeCommand implements Callable<Integer> {
     List<RulesWatcher> watchers = new ArrayList<>();
     if (!noWatch) {
       RulesWatcher.Options watching = new RulesWatcher.Options(debounce, RulesWatcher.Options.defaults().pollInterval());
-      try {
-        watchers.add(RulesWatcher.start(verdict, watching));
-        if (candidate != null) watchers.add(RulesWatcher.start(candidate, watching));
-      } catch (IOException e) {
-        err.println("verdict: cannot watch the rules: " + e.getMessage());
-        return VerdictCli.PROBLEMS;
-      }
+      watchers.add(RulesWatcher.start(verdict, watching));
+      if (candidate != null) watchers.add(RulesWatcher.start(candidate, watching));
     }
     Vertx vertx = Vertx.vertx();
     CountDownLatch stopped = new CountDownLatch(1);

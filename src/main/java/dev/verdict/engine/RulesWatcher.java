@@ -88,22 +88,38 @@ public final class RulesWatcher implements AutoCloseable {
   private final Map<Object, WatchKey> watched = new HashMap<>();
   private final Thread thread;
   private volatile boolean running = true;
+  private boolean warnedAboutRegistration;
   /** The directory as last reloaded (or as found at start). */
   private String fingerprint;
 
-  private RulesWatcher(Verdict verdict, Options options) throws IOException {
+  private RulesWatcher(Verdict verdict, Options options) {
     this.verdict = verdict;
     this.dir = verdict.rulesDirectory();
     this.options = options;
-    this.watchService = options.changeEvents() ? dir.getFileSystem().newWatchService() : null;
+    this.watchService = options.changeEvents() ? newWatchServiceOrNull(dir, options) : null;
     registerDirectories();
     this.fingerprint = fingerprint();
     this.thread = new Thread(this::run, "verdict-rules-watcher");
     thread.setDaemon(true);
   }
 
+  /**
+   * The file system's change events, or {@code null} when it has none to give (for example the
+   * per-user limit of inotify instances is reached): hot reload then relies on the re-scan, which
+   * is slower but sees every change, rather than not starting at all.
+   */
+  private static WatchService newWatchServiceOrNull(Path dir, Options options) {
+    try {
+      return dir.getFileSystem().newWatchService();
+    } catch (IOException | UnsupportedOperationException e) {
+      LOG.log(System.Logger.Level.WARNING, "no change events for " + dir + " (" + e + "); re-scanning every "
+          + options.pollInterval().toMillis() + " ms instead");
+      return null;
+    }
+  }
+
   /** Starts watching {@code verdict}'s rules directory with {@link Options#defaults()}. */
-  public static RulesWatcher start(Verdict verdict) throws IOException {
+  public static RulesWatcher start(Verdict verdict) {
     return start(verdict, Options.defaults());
   }
 
@@ -113,7 +129,7 @@ public final class RulesWatcher implements AutoCloseable {
    *
    * @throws IllegalArgumentException when {@code verdict} was not built over a directory
    */
-  public static RulesWatcher start(Verdict verdict, Options options) throws IOException {
+  public static RulesWatcher start(Verdict verdict, Options options) {
     if (verdict.rulesDirectory() == null) {
       throw new IllegalArgumentException("this Verdict has no rules directory to watch");
     }
@@ -240,7 +256,13 @@ public final class RulesWatcher implements AutoCloseable {
         watched.put(e.getKey(), e.getValue().register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
             StandardWatchEventKinds.ENTRY_DELETE, StandardWatchEventKinds.ENTRY_MODIFY));
       } catch (IOException | RuntimeException ex) {
-        LOG.log(System.Logger.Level.DEBUG, "watching " + e.getValue(), ex);
+        // Typically the per-user inotify watch limit: this directory's changes are still found by
+        // the re-scan, only later. Said once, not on every registration pass.
+        if (!warnedAboutRegistration) {
+          warnedAboutRegistration = true;
+          LOG.log(System.Logger.Level.WARNING, "cannot watch " + e.getValue() + " for changes (" + ex
+              + "); its edits are picked up by the re-scan every " + options.pollInterval().toMillis() + " ms");
+        }
       }
     }
   }
