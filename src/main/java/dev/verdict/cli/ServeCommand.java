@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -27,12 +25,6 @@ import picocli.CommandLine.Spec;
     "The rules directory is watched and reloaded on every change; a rule set that does not compile is "
         + "reported and not activated, so the last good policy keeps deciding."})
 final class ServeCommand implements Callable<Integer> {
-
-  /**
-   * Held so JUL cannot collect them and forget the level: the CLI prints reloads itself, the
-   * engine's own log lines would repeat them.
-   */
-  private static final Logger POLICY_LOG = Logger.getLogger("verdict.policy");
 
   @Option(names = "--rules", required = true, paramLabel = "DIR", description = "rules directory")
   Path rules;
@@ -65,7 +57,6 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    POLICY_LOG.setLevel(Level.OFF);
     Verdict verdict = Verdict.unloaded(rules, System::getenv);
     try {
       verdict.reload();

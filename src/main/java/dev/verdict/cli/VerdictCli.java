@@ -10,6 +10,12 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class})
 public final class VerdictCli {
 
+  /**
+   * The engine's reload log, silenced for the CLI: every subcommand prints rule problems itself,
+   * and `serve` prints each reload. Held so JUL cannot collect the logger and forget the level.
+   */
+  private static final java.util.logging.Logger POLICY_LOG = java.util.logging.Logger.getLogger("verdict.policy");
+
   /** Exit codes shared by every subcommand. */
   static final int OK = 0;
   static final int PROBLEMS = 1;
@@ -34,6 +40,7 @@ public final class VerdictCli {
   public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     // Vert.x logs through JUL unless told otherwise; keep it off SLF4J, which has no binding here.
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.JULLogDelegateFactory");
+    POLICY_LOG.setLevel(java.util.logging.Level.OFF);
     // picocli answers bad usage with 2 (USAGE)
     return new CommandLine(new VerdictCli()).setOut(out).setErr(err).execute(args);
   }

@@ -44,7 +44,7 @@ import java.util.stream.Stream;
  */
 public final class RulesWatcher implements AutoCloseable {
 
-  private static final System.Logger LOG = System.getLogger("verdict.policy");
+  private static final System.Logger LOG = System.getLogger("verdict.watcher");
 
   /**
    * @param debounce     quiet time after the last change before reloading

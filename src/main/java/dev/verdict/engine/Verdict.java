@@ -364,8 +364,9 @@ public final class Verdict {
     status = new PolicyStatus(s.ready(), s.revision(), s.activatedAt(), s.files(), s.packages(), s.activations(),
         s.failures() + 1, new PolicyStatus.Reload(now, PolicyStatus.Result.FAILED, null),
         new PolicyStatus.Failure(now, problems.diagnostics()));
-    LOG.log(System.Logger.Level.WARNING, "rules not activated, {0} keeps deciding: {1}",
-        s.revision() == null ? "no policy" : "revision " + s.revision(), problems.getMessage());
+    LOG.log(System.Logger.Level.WARNING, "rules not activated; {0}: {1}",
+        s.revision() == null ? "no policy is active yet" : "revision " + s.revision() + " keeps deciding",
+        problems.getMessage());
     for (PolicyListener listener : listeners) {
       try {
         listener.failed(problems);
