@@ -11,8 +11,8 @@ public interface RevocationList {
   boolean isTokenRevoked(String jti);
 
   /**
-   * When the subject's sessions were last revoked (epoch seconds): tokens issued before then are
-   * refused. {@link Long#MIN_VALUE} when never.
+   * When the subject's sessions were last revoked (epoch seconds): tokens issued before then, or
+   * in that same second, are refused. {@link Long#MIN_VALUE} when never.
    */
   long sessionsRevokedAt(String subject);
 

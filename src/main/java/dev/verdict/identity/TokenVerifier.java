@@ -423,7 +423,9 @@ public final class TokenVerifier {
     if (v.jti() != null && revocations.isTokenRevoked(v.jti())) return Identity.invalid("token has been revoked");
     long revokedAt = revocations.sessionsRevokedAt(v.identity().subject());
     // INVARIANT: a token whose issue time is unknown cannot prove it is newer than a revocation.
-    if (revokedAt != Long.MIN_VALUE && v.iat() < revokedAt) return Identity.invalid("sessions of the subject were revoked");
+    // `iat` has one-second resolution: a token issued in the very second of the revocation may
+    // have been issued before it, so it is refused too (a legitimate new login simply retries).
+    if (revokedAt != Long.MIN_VALUE && v.iat() <= revokedAt) return Identity.invalid("sessions of the subject were revoked");
     return v.identity();
   }
 

@@ -364,6 +364,17 @@ class TokenVerifierTest {
     }
 
     @Test
+    void tokenIssuedInTheSecondOfTheRevocation_isRefused() {
+      TokenVerifier v = verifier(config());
+      String sameSecond = sign(claims().issueTime(new Date(NOW * 1000)).build());
+      assertEquals(Identity.Status.VERIFIED, verify(v, sameSecond).status());
+      revocations.revokeSessions("ann", NOW);
+      assertEquals(Identity.Status.INVALID, verify(v, sameSecond).status(), "it may predate the revocation");
+      assertEquals(Identity.Status.VERIFIED, verify(v, sign(claims().issueTime(new Date((NOW + 1) * 1000)).build()))
+          .status());
+    }
+
+    @Test
     void tokenWithoutIat_cannotProveItIsNewerThanARevocation() {
       TokenVerifier v = verifier(config());
       revocations.revokeSessions("ann", NOW - 1000);
