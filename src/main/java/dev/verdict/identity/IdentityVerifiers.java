@@ -2,6 +2,8 @@ package dev.verdict.identity;
 
 import dev.verdict.Identity;
 import dev.verdict.Request;
+import dev.verdict.engine.PolicyListener;
+import dev.verdict.engine.Verdict;
 import dev.verdict.policy.CompiledPackage;
 import dev.verdict.policy.CompiledPolicy;
 import dev.verdict.policy.IdentityConfig;
@@ -70,6 +72,22 @@ public final class IdentityVerifiers {
         // Reported on each request for this package, as without preparing.
       }
     }
+  }
+
+  /**
+   * Prepares these verifiers for {@code verdict}'s active policy now and for every policy it
+   * activates later (see {@link #prepare}): the first token after a rollout does not wait for a
+   * remote JWKS. Returns this.
+   */
+  public IdentityVerifiers preparedFor(Verdict verdict) {
+    prepare(verdict.policy());
+    verdict.addListener(new PolicyListener() {
+      @Override
+      public void activated(CompiledPolicy policy, CompiledPolicy previous) {
+        prepare(policy);
+      }
+    });
+    return this;
   }
 
   /** The verifier for {@code pkg}, or {@code null} when the package has no identity section. */

@@ -1,9 +1,7 @@
 package dev.verdict.sidecar;
 
-import dev.verdict.engine.PolicyListener;
 import dev.verdict.engine.Shadow;
 import dev.verdict.engine.Verdict;
-import dev.verdict.policy.CompiledPolicy;
 import dev.verdict.identity.IdentityVerifiers;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -40,9 +38,9 @@ public final class SidecarServer {
   public static Future<Running> start(Vertx vertx, Verdict verdict, Options options) {
     IdentityVerifiers identities = IdentityVerifiers.create(vertx, verdict::nowEpochSeconds);
     // Remote JWKS are fetched as each policy (active or shadow) is activated, not by its first token.
-    prepareOnActivation(verdict, identities);
+    identities.preparedFor(verdict);
     Shadow shadow = verdict.shadow();
-    if (shadow != null) prepareOnActivation(shadow.candidate(), identities);
+    if (shadow != null) identities.preparedFor(shadow.candidate());
     Metrics metrics = new Metrics();
     int instances = options.port() == 0 ? 1 : options.instances();
     AtomicReference<SidecarVerticle> first = new AtomicReference<>();
@@ -52,15 +50,5 @@ public final class SidecarServer {
       return v;
     }, new DeploymentOptions().setInstances(instances))
         .map(id -> new Running(id, first.get().actualPort()));
-  }
-
-  private static void prepareOnActivation(Verdict verdict, IdentityVerifiers identities) {
-    identities.prepare(verdict.policy());
-    verdict.addListener(new PolicyListener() {
-      @Override
-      public void activated(CompiledPolicy policy, CompiledPolicy previous) {
-        identities.prepare(policy);
-      }
-    });
   }
 }

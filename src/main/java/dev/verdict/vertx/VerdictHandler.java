@@ -27,7 +27,7 @@ public interface VerdictHandler extends Handler<RoutingContext> {
    * @param packageName the package that guards these routes, e.g. {@code moltbot.http}
    */
   static VerdictHandler create(Vertx vertx, Verdict verdict, String packageName) {
-    return new VerdictHandlerImpl(verdict, IdentityVerifiers.create(vertx, verdict::nowEpochSeconds), packageName, false);
+    return new VerdictHandlerImpl(verdict, IdentityVerifiers.create(vertx, verdict::nowEpochSeconds).preparedFor(verdict), packageName, false);
   }
 
   /**
@@ -36,6 +36,6 @@ public interface VerdictHandler extends Handler<RoutingContext> {
    * services that sit directly behind one proxy they trust.
    */
   static VerdictHandler behindTrustedProxy(Vertx vertx, Verdict verdict, String packageName) {
-    return new VerdictHandlerImpl(verdict, IdentityVerifiers.create(vertx, verdict::nowEpochSeconds), packageName, true);
+    return new VerdictHandlerImpl(verdict, IdentityVerifiers.create(vertx, verdict::nowEpochSeconds).preparedFor(verdict), packageName, true);
   }
 }

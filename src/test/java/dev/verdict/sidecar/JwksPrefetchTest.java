@@ -14,8 +14,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sidecar fetches a remote JWKS when a policy naming it is activated, at start and on every
- * reload, so the first token after a rollout does not wait for the identity provider.
+ * The sidecar and the embedded handler fetch a remote JWKS when a policy naming it is activated, at
+ * start and on every reload, so the first token after a rollout does not wait for the identity
+ * provider.
  */
 @ExtendWith(VertxExtension.class)
 class JwksPrefetchTest {
@@ -40,6 +41,21 @@ class JwksPrefetchTest {
     first.requested().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     assertEquals(1, first.requests(), "fetched once, with no decision asked for");
 
+    RuleFiles.write(dir, "partner.yaml", POLICY.replace("JWKS_URL", second.url()));
+    verdict.reload();
+    second.requested().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    assertEquals(1, second.requests());
+  }
+
+  @Test
+  void embeddedHandler_fetchesTheRemoteJwksWhenCreated_andOnReload(Vertx vertx, @TempDir Path dir) throws Exception {
+    JwksServer first = JwksServer.start(vertx);
+    JwksServer second = JwksServer.start(vertx);
+    RuleFiles.write(dir, "partner.yaml", POLICY.replace("JWKS_URL", first.url()));
+    Verdict verdict = Verdict.fromDirectory(dir, RuleFiles.STRONG_SECRETS);
+    dev.verdict.vertx.VerdictHandler.create(vertx, verdict, "partner.http");
+
+    first.requested().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     RuleFiles.write(dir, "partner.yaml", POLICY.replace("JWKS_URL", second.url()));
     verdict.reload();
     second.requested().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
