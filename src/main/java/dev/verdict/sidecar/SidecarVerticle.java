@@ -15,7 +15,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -102,15 +101,11 @@ final class SidecarVerticle extends VerticleBase {
     CompiledPackage pkg = policy.packageAt(packagePath);
     JsonObject body;
     try {
-      if (ctx.body().length() > 0) RequestJson.rejectDuplicateKeys(ctx.body().buffer().getBytes());
+      // No buffer at all for a form or multipart upload: then there is no JSON input either.
+      io.vertx.core.buffer.Buffer raw = ctx.body().buffer();
+      body = raw == null || raw.length() == 0 ? null : RequestJson.parseObject(raw);
     } catch (RequestJson.InvalidInputException e) {
       badRequest(ctx, e.getMessage());
-      return;
-    }
-    try {
-      body = ctx.body().length() == 0 ? null : ctx.body().asJsonObject();
-    } catch (DecodeException | ClassCastException e) {
-      badRequest(ctx, "request body is not a json object");
       return;
     }
     if (pkg == null) {
