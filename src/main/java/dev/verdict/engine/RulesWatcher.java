@@ -1,6 +1,7 @@
 package dev.verdict.engine;
 
 import dev.verdict.PolicyLoadException;
+import dev.verdict.rules.RuleSetReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -153,19 +154,17 @@ public final class RulesWatcher implements AutoCloseable {
   private void run() {
     while (running) {
       try {
-        boolean changed;
         WatchKey key = nextEvent();
         if (key != null) {
           drain(key);
           waitUntilQuiet();
-          changed = true;
-        } else {
-          changed = !fingerprint().equals(fingerprint);
         }
-        if (!changed || !running) continue;
         // Taken before reading the rules: a write that lands during the reload changes the
         // fingerprint again, so it is reloaded too rather than lost.
-        fingerprint = fingerprint();
+        String now = fingerprint();
+        boolean changed = key != null || !now.equals(fingerprint);
+        if (!changed || !running) continue;
+        fingerprint = now;
         registerDirectories();
         reload();
       } catch (InterruptedException | ClosedWatchServiceException e) {
@@ -231,7 +230,7 @@ public final class RulesWatcher implements AutoCloseable {
     try (Stream<Path> walk = Files.walk(dir, FileVisitOption.FOLLOW_LINKS)) {
       for (Iterator<Path> it = walk.iterator(); it.hasNext(); ) {
         Path p = it.next();
-        if (!Files.isDirectory(p) || isHidden(dir.relativize(p))) continue;
+        if (!Files.isDirectory(p) || RuleSetReader.hasHiddenPart(dir.relativize(p))) continue;
         found.putIfAbsent(identity(p), p);
       }
     } catch (IOException | UncheckedIOException e) {
@@ -298,12 +297,5 @@ public final class RulesWatcher implements AutoCloseable {
       return "unreadable: " + what;
     }
     return HexFormat.of().formatHex(digest.digest());
-  }
-
-  private static boolean isHidden(Path relative) {
-    for (Path part : relative) {
-      if (part.toString().startsWith(".")) return true;
-    }
-    return false;
   }
 }

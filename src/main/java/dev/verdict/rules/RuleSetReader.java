@@ -140,7 +140,11 @@ public final class RuleSetReader {
     }
   }
 
-  static boolean hasHiddenPart(Path relative) {
+  /**
+   * Whether a path below the rules directory passes through a dot-entry, which the reader skips
+   * (ConfigMap `..2026_…` copies, editor swap files); the watcher skips the same ones.
+   */
+  public static boolean hasHiddenPart(Path relative) {
     for (Path part : relative) {
       if (part.toString().startsWith(".")) return true;
     }
