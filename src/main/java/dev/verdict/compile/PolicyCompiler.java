@@ -84,7 +84,7 @@ public final class PolicyCompiler {
     List<Diagnostic> problems = new ArrayList<>();
     ExpressionCompiler expressions = new ExpressionCompiler();
     Map<String, CompiledPackage> packages = new LinkedHashMap<>();
-    Map<String, String> digests = new HashMap<>();
+    Map<String, String> digests = new LinkedHashMap<>(); // file name to SHA-256 of its text, in load order
     for (RuleSet.Source source : ruleSet.sources()) digests.put(source.name(), sha256(source.content()));
     for (PackageSpec spec : ruleSet.packages()) {
       String digest = digests.get(spec.file());
@@ -96,7 +96,7 @@ public final class PolicyCompiler {
       throw new PolicyLoadException(problems.stream().sorted().limit(RuleSetReader.MAX_DIAGNOSTICS).toList());
     }
     List<String> files = ruleSet.sources().stream().map(RuleSet.Source::name).toList();
-    return new CompiledPolicy(revision(ruleSet, packages.values()), packages, files);
+    return new CompiledPolicy(revision(digests, packages.values()), packages, files);
   }
 
   /** {@code previous}'s package for {@code spec} when nothing it was compiled from has changed, else null. */
@@ -263,13 +263,14 @@ public final class PolicyCompiler {
     }
   }
 
-  private static String revision(RuleSet ruleSet, java.util.Collection<CompiledPackage> packages) {
+  private static String revision(Map<String, String> fileDigests, java.util.Collection<CompiledPackage> packages) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (RuleSet.Source s : ruleSet.sources()) {
-        sha.update(s.name().getBytes(StandardCharsets.UTF_8));
+      // Each file's text is already hashed (to keep unchanged packages): its digest stands for it.
+      for (Map.Entry<String, String> file : fileDigests.entrySet()) {
+        sha.update(file.getKey().getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
-        sha.update(s.content().getBytes(StandardCharsets.UTF_8));
+        sha.update(file.getValue().getBytes(StandardCharsets.UTF_8));
         sha.update((byte) 0);
       }
       for (CompiledPackage p : packages) {
