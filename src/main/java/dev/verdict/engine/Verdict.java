@@ -326,13 +326,7 @@ public final class Verdict {
       status = new PolicyStatus(s.ready(), s.revision(), s.activatedAt(), s.files(), s.packages(), s.activations(),
           s.failures(), new PolicyStatus.Reload(clock.instant(), PolicyStatus.Result.UNCHANGED, next.revision()),
           s.lastError());
-      for (PolicyListener listener : listeners) {
-        try {
-          listener.unchanged(previous);
-        } catch (RuntimeException e) {
-          LOG.log(System.Logger.Level.WARNING, "policy listener failed on an unchanged reload", e);
-        }
-      }
+      tell(listener -> listener.unchanged(previous), "an unchanged reload");
       return previous;
     }
     swapIn(next);
@@ -349,13 +343,7 @@ public final class Verdict {
     LOG.log(System.Logger.Level.DEBUG, "activated policy revision {0} ({1} files)", next.revision(),
         next.files().size());
     CompiledPolicy replaced = previous == CompiledPolicy.empty() ? null : previous;
-    for (PolicyListener listener : listeners) {
-      try {
-        listener.activated(next, replaced);
-      } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "policy listener failed on activation", e);
-      }
-    }
+    tell(listener -> listener.activated(next, replaced), "activation");
   }
 
   private void refused(PolicyLoadException problems) {
@@ -367,11 +355,16 @@ public final class Verdict {
     LOG.log(System.Logger.Level.WARNING, "rules not activated; {0}: {1}",
         s.revision() == null ? "no policy is active yet" : "revision " + s.revision() + " keeps deciding",
         problems.getMessage());
+    tell(listener -> listener.failed(problems), "a refused reload");
+  }
+
+  /** Tells every listener; one that throws is logged and does not stop the others. */
+  private void tell(java.util.function.Consumer<PolicyListener> event, String what) {
     for (PolicyListener listener : listeners) {
       try {
-        listener.failed(problems);
+        event.accept(listener);
       } catch (RuntimeException e) {
-        LOG.log(System.Logger.Level.WARNING, "policy listener failed on a refused reload", e);
+        LOG.log(System.Logger.Level.WARNING, "policy listener failed on " + what, e);
       }
     }
   }
