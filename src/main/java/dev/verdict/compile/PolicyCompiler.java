@@ -88,8 +88,13 @@ public final class PolicyCompiler {
     for (RuleSet.Source source : ruleSet.sources()) digests.put(source.name(), sha256(source.content()));
     for (PackageSpec spec : ruleSet.packages()) {
       String digest = digests.get(spec.file());
-      CompiledPackage compiled = reusable(spec, digest, previous, problems);
-      if (compiled == null) compiled = compilePackage(spec, digest, expressions, problems);
+      // Key files and environment entries are read on every compile: they can change while the
+      // rule file does not, and then the package must be compiled again.
+      int before = problems.size();
+      IdentityConfig identity = spec.identity() == null ? null
+          : new KeyResolver(environment, problems).resolve(spec.identity(), spec.baseDir());
+      CompiledPackage compiled = problems.size() == before ? reusable(spec, digest, identity, previous) : null;
+      if (compiled == null) compiled = compilePackage(spec, digest, identity, expressions, problems, before);
       if (compiled != null) packages.put(compiled.decisionPath(), compiled);
     }
     if (!problems.isEmpty()) {
@@ -100,23 +105,20 @@ public final class PolicyCompiler {
   }
 
   /** {@code previous}'s package for {@code spec} when nothing it was compiled from has changed, else null. */
-  private CompiledPackage reusable(PackageSpec spec, String digest, CompiledPolicy previous, List<Diagnostic> problems) {
+  private static CompiledPackage reusable(PackageSpec spec, String digest, IdentityConfig identity,
+                                          CompiledPolicy previous) {
     if (previous == null || digest == null) return null;
     CompiledPackage old = previous.packageAt(spec.decisionPath());
     if (old == null || !digest.equals(old.sourceDigest()) || !spec.file().equals(old.file())) return null;
-    // Key files and environment entries are read again: they can change while the rule file does not.
-    List<Diagnostic> keyProblems = new ArrayList<>();
-    IdentityConfig identity = spec.identity() == null ? null
-        : new KeyResolver(environment, keyProblems).resolve(spec.identity(), spec.baseDir());
-    if (!keyProblems.isEmpty() || !Objects.equals(identity, old.identity())) return null;
-    return old;
+    return Objects.equals(identity, old.identity()) ? old : null;
   }
 
-  private CompiledPackage compilePackage(PackageSpec spec, String digest, ExpressionCompiler expressions,
-                                         List<Diagnostic> problems) {
-    int before = problems.size();
-    IdentityConfig identity = spec.identity() == null ? null
-        : new KeyResolver(environment, problems).resolve(spec.identity(), spec.baseDir());
+  /**
+   * @param identity {@code spec}'s identity settings with keys resolved (problems already reported)
+   * @param before   the number of problems before this package's keys were resolved
+   */
+  private CompiledPackage compilePackage(PackageSpec spec, String digest, IdentityConfig identity,
+                                         ExpressionCompiler expressions, List<Diagnostic> problems, int before) {
 
     List<Signal> signals = new ArrayList<>();
     for (RiskSpec.Signal s : spec.risk().signals()) {
