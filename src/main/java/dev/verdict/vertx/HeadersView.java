@@ -41,7 +41,8 @@ final class HeadersView extends AbstractMap<String, String> {
   public Set<Entry<String, String>> entrySet() {
     if (copy == null) {
       Map<String, String> m = new LinkedHashMap<>();
-      for (Map.Entry<String, String> e : headers) m.putIfAbsent(e.getKey().toLowerCase(Locale.ROOT), e.getValue());
+      // Values as get() gives them (repeated headers combined), so the map reads the same either way.
+      for (String name : headers.names()) m.putIfAbsent(name.toLowerCase(Locale.ROOT), get(name));
       copy = m;
     }
     return copy.entrySet();
